@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint venv system-deps migrate seed clean messages
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages for PDFs (fonts), PDF checks and browser tests; installed when missing and root.
+system-deps:
+	@./scripts/system-deps.sh
+
+migrate: venv
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=true $(PY) manage.py seed_demo
+
+run: system-deps seed
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+messages: venv
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media

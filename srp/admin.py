@@ -1,0 +1,50 @@
+"""The Django admin is for the operators of the instance (superusers) only; staff use the app."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from srp.models import District, Enrollment, Membership, OutboundEmail, School, SchoolYear, User
+
+
+@admin.register(User)
+class SrpUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("srp", {"fields": ("is_host_admin",)}))
+    list_display = ("username", "email", "first_name", "last_name", "is_host_admin", "is_active")
+
+
+@admin.register(District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(School)
+class SchoolAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "building_code", "district", "level", "active")
+    list_filter = ("district", "level", "active")
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(SimpleHistoryAdmin):
+    list_display = ("label", "district", "first_instructional_day", "last_instructional_day")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(SimpleHistoryAdmin):
+    list_display = ("school", "school_year", "students")
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "district", "role", "active")
+    list_filter = ("district", "role", "active")
+    filter_horizontal = ("schools",)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("subject", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SrpConfig(AppConfig):
+    name = "srp"
+    verbose_name = _("School safety program")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from srp import dashboard
+        from srp.registry import NavItem, registry
+        from srp.roles import Role
+
+        admin_only = frozenset({Role.PROGRAM_ADMIN})
+        registry.add_nav_item(
+            NavItem(_("Schools"), "srp:school_list", frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL}), order=80, active_prefix="/district/schools/")
+        )
+        registry.add_nav_item(NavItem(_("People"), "srp:people_list", admin_only, order=85))
+        registry.add_nav_item(
+            NavItem(_("District"), "srp:district_settings", admin_only, order=90, active_prefix="/district/settings/")
+        )
+        registry.add_nav_item(
+            NavItem(_("Districts"), "srp:host_district_list", frozenset({"host_admin"}), order=95)
+        )
+        dashboard.register()
+
+
+class SrpAdminConfig(AdminConfig):
+    """The Django admin, open to superusers (the instance's operators) only."""
+
+    default_site = "srp.admin_site.SuperuserOnlyAdminSite"

@@ -1,0 +1,45 @@
+"""The shared dashboard sections: the district at a glance and the host admin's districts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from srp.models import Membership, OutboundEmail, School
+from srp.registry import DashboardSection, registry
+from srp.roles import Role
+
+
+def district_overview(request: HttpRequest) -> dict[str, Any] | None:
+    scope = request.scope
+    district = scope.district
+    year = district.current_school_year()
+    counts = School.objects.filter(district=district).aggregate(
+        schools=Count("pk", filter=Q(active=True)),
+    )
+    people = Membership.objects.filter(district=district, active=True).aggregate(
+        people=Count("user", distinct=True)
+    )
+    failed_email = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()
+    return {
+        "title": _("District"),
+        "year": year,
+        "school_count": counts["schools"],
+        "people_count": people["people"],
+        "failed_email": failed_email,
+    }
+
+
+def register() -> None:
+    registry.add_dashboard_section(
+        DashboardSection(
+            key="srp.district",
+            template="srp/dashboard/district.html",
+            roles=frozenset({Role.PROGRAM_ADMIN}),
+            context=district_overview,
+            order=10,
+        )
+    )

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from srp.scope import get_scope
+from srp.second_factor import needs_second_factor_setup, needs_second_factor_verification
+
+# Paths a signed-in user may reach before passing the second factor.
+SECOND_FACTOR_EXEMPT_URL_NAMES = (
+    "account:otp_verify",
+    "account:otp_setup",
+    "logout",
+    "set_language",
+)
+
+
+class ScopeMiddleware:
+    """Attach `request.scope`: the user's roles and schools in the active district."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.scope = SimpleLazyObject(lambda: get_scope(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Users with a TOTP device must pass it; districts may require one for administrators."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not self._exempt(request):
+            if needs_second_factor_verification(user):
+                return redirect(f"{reverse('account:otp_verify')}?next={request.get_full_path()}")
+            if needs_second_factor_setup(user):
+                return redirect("account:otp_setup")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        path = request.path_info
+        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"):
+            return True
+        exempt = {reverse(name) for name in SECOND_FACTOR_EXEMPT_URL_NAMES}
+        return path in exempt
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
+        if request.user.is_authenticated if hasattr(request, "user") else False:
+            # Pages behind login hold student data: never keep them in shared caches.
+            response.setdefault("Cache-Control", "private, no-store")
+        return response

@@ -1,0 +1,365 @@
+"""Shared reference data: districts, schools, school years, users and their roles (SPEC §2)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from srp.languages import validate_language_code
+from srp.roles import SCHOOL_SCOPED_ROLES, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from memberships; host admins run the instance."""
+
+    is_host_admin = models.BooleanField(
+        _("host administrator"),
+        default=False,
+        help_text=_("May create districts and their first program administrator."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def default_family_languages() -> list[str]:
+    return ["en", "es"]
+
+
+class District(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("state district code"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z-]{2,10}$", _("Use letters, digits or '-'."))],
+    )
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    complaint_contact_name = models.CharField(
+        _("public complaint contact"), max_length=200, blank=True
+    )
+    complaint_contact_email = models.EmailField(_("complaint contact email"), blank=True)
+    complaint_contact_phone = models.CharField(
+        _("complaint contact phone"), max_length=40, blank=True
+    )
+    # Settings (SPEC §2).
+    acknowledge_within_school_days = models.PositiveSmallIntegerField(
+        _("acknowledge complaints within (school days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    respond_within_days = models.PositiveSmallIntegerField(
+        _("respond to complaints within (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    investigation_max_days = models.PositiveSmallIntegerField(
+        _("longest investigation (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("small-count threshold"),
+        default=10,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_("Public reports show counts from 1 to this number minus one as '<N'."),
+    )
+    family_languages = models.JSONField(
+        _("languages offered to families"),
+        default=default_family_languages,
+        help_text=_("Language codes, for example en, es, ru, vi, zh-hans, so."),
+    )
+    notice_deadline_days = models.PositiveSmallIntegerField(
+        _("notice deadline (days after the first school day)"),
+        default=30,
+        validators=[MaxValueValidator(180)],
+    )
+    require_totp_for_admins = models.BooleanField(
+        _("require a second factor for program administrators"), default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        languages = self.family_languages
+        if not isinstance(languages, list) or not languages:
+            raise ValidationError({"family_languages": _("List at least one language.")})
+        for code in languages:
+            validate_language_code(code, field="family_languages")
+        if "en" not in languages:
+            raise ValidationError({"family_languages": _("English must be offered.")})
+
+    def current_school_year(self, on: datetime.date | None = None) -> SchoolYear | None:
+        return SchoolYear.objects.filter(district=self).current(on).first()
+
+
+class SchoolQuerySet(models.QuerySet["School"]):
+    def active(self) -> SchoolQuerySet:
+        return self.filter(active=True)
+
+
+class School(models.Model):
+    class Level(models.TextChoices):
+        ELEMENTARY = "elementary", _("Elementary")
+        MIDDLE = "middle", _("Middle")
+        HIGH = "high", _("High")
+        K8 = "k8", _("K-8")
+        ALTERNATIVE = "alternative", _("Alternative")
+        OTHER = "other", _("Other")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(_("name"), max_length=200)
+    building_code = models.CharField(
+        _("state building code"),
+        max_length=10,
+        validators=[RegexValidator(r"^[0-9A-Za-z-]{1,10}$", _("Use letters, digits or '-'."))],
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    grade_span = models.CharField(_("grade span"), max_length=20, help_text=_("For example K-5."))
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "building_code"], name="school_unique_code_per_district"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolYearQuerySet(models.QuerySet["SchoolYear"]):
+    def current(self, on: datetime.date | None = None) -> SchoolYearQuerySet:
+        """The year whose span (1 July to 30 June around its instructional days) holds `on`."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+class SchoolYear(models.Model):
+    """A school year of one district: label `2026-27` and its instructional days."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="school_years")
+    label = models.CharField(
+        _("label"),
+        max_length=7,
+        validators=[RegexValidator(r"^\d{4}-\d{2}$", _("Write the year as 2026-27."))],
+    )
+    first_instructional_day = models.DateField(_("first instructional day"))
+    last_instructional_day = models.DateField(_("last instructional day"))
+    # The reporting span: 1 July to 30 June. Derived from the label on save.
+    starts_on = models.DateField(editable=False)
+    ends_on = models.DateField(editable=False)
+    history = HistoricalRecords()
+
+    objects = SchoolYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "label"], name="school_year_unique_label")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @staticmethod
+    def span_for_label(label: str) -> tuple[datetime.date, datetime.date]:
+        first = int(label[:4])
+        return datetime.date(first, 7, 1), datetime.date(first + 1, 6, 30)
+
+    @classmethod
+    def label_for_date(cls, on: datetime.date) -> str:
+        first = on.year if on.month >= 7 else on.year - 1
+        return f"{first}-{(first + 1) % 100:02d}"
+
+    def clean(self) -> None:
+        if not self.label or len(self.label) != 7:
+            return
+        first, second = int(self.label[:4]), int(self.label[5:])
+        if (first + 1) % 100 != second:
+            raise ValidationError({"label": _("The second year must follow the first.")})
+        starts_on, ends_on = self.span_for_label(self.label)
+        errors = {}
+        if self.first_instructional_day and not (
+            starts_on <= self.first_instructional_day <= ends_on
+        ):
+            errors["first_instructional_day"] = _("This day is outside the school year.")
+        if self.last_instructional_day and not (starts_on <= self.last_instructional_day <= ends_on):
+            errors["last_instructional_day"] = _("This day is outside the school year.")
+        if (
+            not errors
+            and self.first_instructional_day
+            and self.last_instructional_day
+            and self.last_instructional_day <= self.first_instructional_day
+        ):
+            errors["last_instructional_day"] = _("The last day must come after the first.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.starts_on, self.ends_on = self.span_for_label(self.label)
+        super().save(*args, **kwargs)
+
+    def is_finished(self, on: datetime.date | None = None) -> bool:
+        return (on or timezone.localdate()) > self.last_instructional_day
+
+
+class Enrollment(models.Model):
+    """Students enrolled at a school in a school year (October count), for rates per 1,000."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrollments")
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    students = models.PositiveIntegerField(_("students enrolled"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="enrollment_unique_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.school_year}: {self.students}"
+
+    def clean(self) -> None:
+        if self.school_id and self.school_year_id:
+            if self.school.district_id != self.school_year.district_id:
+                raise ValidationError(_("The school and the year belong to different districts."))
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(active=True)
+
+    def with_role(self, *roles: str) -> MembershipQuerySet:
+        return self.filter(role__in=roles)
+
+
+class Membership(models.Model):
+    """One role of one user in one district; school-scoped roles name their schools.
+
+    An agency liaison's provider is linked from the agreements app (it owns providers).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    schools = models.ManyToManyField(School, blank=True, related_name="memberships")
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[schools])
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "district", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.district.code})"
+
+    @property
+    def is_school_scoped(self) -> bool:
+        return self.role in SCHOOL_SCOPED_ROLES
+
+    def clean_schools(self, schools: Iterable[School]) -> None:
+        for school in schools:
+            if school.district_id != self.district_id:
+                raise ValidationError(_("A school of another district cannot be assigned."))
+
+
+class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
+    def due(self, now: datetime.datetime | None = None) -> OutboundEmailQuerySet:
+        return self.filter(
+            status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
+        )
+
+
+class OutboundEmail(models.Model):
+    """An email waiting in the outbox, written in the transaction of the change that caused it.
+
+    `manage.py send_queued_email` delivers it; a mail server that is down only delays it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    from_email = models.CharField(max_length=320)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list)
+    bcc = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list)
+    headers = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+
+class OutboundEmailAttachment(models.Model):
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,91 @@
+"""Small registries through which the apps plug into shared pages without `srp` importing them.
+
+Apps register in their `AppConfig.ready()`: dashboard sections, navigation items, public links,
+demo-data seeders and, for roles whose schools come from another app, a school resolver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from srp.models import District, User
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    """A block of the dashboard, shown to users holding one of `roles` in the district."""
+
+    key: str
+    template: str
+    roles: frozenset[str]
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+    order: int = 100
+    active_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class PublicLink:
+    """A link on a district's public page (file a complaint, notices, the annual report)."""
+
+    label: str
+    url_name: str  # reversed with kwargs={"district_code": ...}
+    description: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    key: str
+    seed: Callable[..., None]
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    dashboard_sections: list[DashboardSection] = field(default_factory=list)
+    nav_items: list[NavItem] = field(default_factory=list)
+    public_links: list[PublicLink] = field(default_factory=list)
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(
+        default_factory=dict
+    )
+
+    def add_dashboard_section(self, section: DashboardSection) -> None:
+        self._replace(self.dashboard_sections, section, "key")
+
+    def add_nav_item(self, item: NavItem) -> None:
+        self._replace(self.nav_items, item, "url_name")
+
+    def add_public_link(self, link: PublicLink) -> None:
+        self._replace(self.public_links, link, "url_name")
+
+    def add_demo_seeder(self, seeder: DemoSeeder) -> None:
+        self._replace(self.demo_seeders, seeder, "key")
+
+    def set_school_resolver(
+        self, role: str, resolver: Callable[[User, District], set[int]]
+    ) -> None:
+        self.school_resolvers[role] = resolver
+
+    @staticmethod
+    def _replace(items: list[Any], new: Any, attr: str) -> None:
+        # Registering twice (autoreload, tests) replaces rather than duplicates.
+        items[:] = [i for i in items if getattr(i, attr) != getattr(new, attr)]
+        items.append(new)
+        items.sort(key=lambda i: i.order)
+
+
+registry = Registry()

@@ -1,0 +1,36 @@
+"""Optional TOTP second factor for staff accounts (SPEC R-24), with django-otp."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from srp.models import Membership
+from srp.roles import Role
+
+if TYPE_CHECKING:
+    from srp.models import User
+
+
+def needs_second_factor_verification(user: User) -> bool:
+    return user_has_device(user, confirmed=True) and not user.is_verified()
+
+
+def second_factor_required(user: User) -> bool:
+    """A district that requires a second factor for program administrators applies it here."""
+    return Membership.objects.filter(
+        user=user,
+        active=True,
+        role=Role.PROGRAM_ADMIN,
+        district__require_totp_for_admins=True,
+    ).exists()
+
+
+def needs_second_factor_setup(user: User) -> bool:
+    return not user_has_device(user, confirmed=True) and second_factor_required(user)
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()

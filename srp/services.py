@@ -1,0 +1,117 @@
+"""Writes to the shared reference data. Views call these; they never write models themselves."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from srp.models import District, Membership, School, User
+from srp.roles import SCHOOL_SCOPED_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+class SrpError(Exception):
+    """A rule of the shared data was broken; the message is for a person."""
+
+
+def _send_welcome(*, request: HttpRequest | None, user: User) -> None:
+    """Queue a "choose your password" email (through the outbox)."""
+    form = PasswordResetForm({"email": user.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=bool(request and request.is_secure()),
+            subject_template_name="registration/welcome_subject.txt",
+            email_template_name="registration/welcome_email.txt",
+        )
+
+
+def user_get_or_invite(
+    *, email: str, first_name: str, last_name: str, request: HttpRequest | None = None
+) -> tuple[User, bool]:
+    """The user with this email, or a new one with no usable password who is emailed a link."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        return user, False
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    # A random password nobody knows: the welcome email's link lets the person choose their own
+    # (Django's reset form ignores users with an unusable password).
+    user.set_password(secrets.token_urlsafe(32))
+    user.save()
+    _send_welcome(request=request, user=user)
+    return user, True
+
+
+@transaction.atomic
+def district_create(
+    *,
+    by: User,
+    name: str,
+    code: str,
+    admin_email: str,
+    admin_first_name: str,
+    admin_last_name: str,
+    request: HttpRequest | None = None,
+) -> District:
+    """A host admin creates a district and its first program administrator (SPEC §1)."""
+    if not by.is_host_admin:
+        raise SrpError(_("Only a host administrator can create districts."))
+    if District.objects.filter(code__iexact=code).exists():
+        raise SrpError(_("A district with this code exists already."))
+    district = District(name=name, code=code)
+    district.full_clean()
+    district.save()
+    user, _created = user_get_or_invite(
+        email=admin_email,
+        first_name=admin_first_name,
+        last_name=admin_last_name,
+        request=request,
+    )
+    Membership.objects.create(user=user, district=district, role=Role.PROGRAM_ADMIN)
+    return district
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    district: District,
+    user: User,
+    role: str,
+    schools: Iterable[School] = (),
+    title: str = "",
+    active: bool = True,
+) -> Membership:
+    """Give `user` the role in the district (or update it), with its schools if school-scoped."""
+    schools = list(schools)
+    for school in schools:
+        if school.district_id != district.pk:
+            raise SrpError(_("A school of another district cannot be assigned."))
+    if role in (Role.PRINCIPAL, Role.SCHOOL_STAFF) and not schools and active:
+        raise SrpError(_("Choose at least one school for this role."))
+    membership, _created = Membership.objects.select_for_update().get_or_create(
+        user=user, district=district, role=role, defaults={"title": title, "active": active}
+    )
+    membership.title = title
+    membership.active = active
+    membership.save()
+    if role in SCHOOL_SCOPED_ROLES:
+        membership.schools.set(schools)
+    else:
+        membership.schools.clear()
+    return membership
+
+
+def validate_school(school: School) -> None:
+    try:
+        school.full_clean()
+    except ValidationError as exc:
+        raise SrpError("; ".join(exc.messages)) from exc

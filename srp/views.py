@@ -1,0 +1,374 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from srp.forms import (
+    DistrictCreateForm,
+    DistrictSettingsForm,
+    EnrollmentForm,
+    MembershipForm,
+    SchoolForm,
+    SchoolYearForm,
+)
+from srp.history import render_history
+from srp.models import District, Enrollment, Membership, School, SchoolYear
+from srp.registry import registry
+from srp.roles import Role
+from srp.scope import SESSION_DISTRICT_KEY
+from srp.services import SrpError, district_create, membership_save, user_get_or_invite
+
+
+# Public pages -----------------------------------------------------------------------------
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("srp:dashboard")
+    districts = list(District.objects.order_by("name"))
+    if len(districts) == 1:
+        return redirect("srp:public_district", district_code=districts[0].code)
+    return render(request, "srp/public_home.html", {"districts": districts})
+
+
+def get_public_district(district_code: str) -> District:
+    return get_object_or_404(District, code=district_code)
+
+
+@login_not_required
+def public_district(request: HttpRequest, district_code: str) -> HttpResponse:
+    district = get_public_district(district_code)
+    links = [
+        {
+            "label": link.label,
+            "description": link.description,
+            "url": reverse(link.url_name, kwargs={"district_code": district.code}),
+        }
+        for link in registry.public_links
+    ]
+    return render(request, "srp/public_district.html", {"district": district, "links": links})
+
+
+@login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "429.html", status=429)
+
+
+@login_not_required
+def benchmark_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmark's floor: one query and a tiny template (only with BENCHMARK_FLOOR_VIEW)."""
+    if not settings.BENCHMARK_FLOOR_VIEW:
+        raise Http404
+    district = District.objects.order_by("pk").first()
+    return render(request, "srp/floor.html", {"district": district})
+
+
+# Dashboard ----------------------------------------------------------------------------------
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    sections = []
+    for section in registry.dashboard_sections:
+        if not scope.has(*section.roles):
+            continue
+        context = section.context(request)
+        if context is not None:
+            sections.append({"template": section.template, **context})
+    return render(
+        request,
+        "srp/dashboard.html",
+        {
+            "sections": sections,
+            "no_membership": scope.district is None,
+            "role_labels": [label for value, label in Role.choices if value in scope.roles],
+        },
+    )
+
+
+@require_POST
+def switch_district(request: HttpRequest) -> HttpResponse:
+    try:
+        district_id = int(request.POST.get("district", ""))
+    except ValueError:
+        raise Http404 from None
+    if district_id not in {d.pk for d in request.scope.districts}:
+        raise Http404
+    request.session[SESSION_DISTRICT_KEY] = district_id
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("srp:dashboard")
+    return redirect(target)
+
+
+# District administration (program administrator) ------------------------------------------
+def _require_admin(request: HttpRequest) -> District:
+    request.scope.require(Role.PROGRAM_ADMIN)
+    return request.scope.district
+
+
+def district_settings(request: HttpRequest) -> HttpResponse:
+    district = _require_admin(request)
+    form = DistrictSettingsForm(request.POST or None, instance=district)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("District settings saved."))
+        return redirect("srp:district_settings")
+    return render(request, "srp/district_settings.html", {"form": form, "district": district})
+
+
+def district_history(request: HttpRequest) -> HttpResponse:
+    district = _require_admin(request)
+    return render_history(request, district, back_url=reverse("srp:district_settings"))
+
+
+def school_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+    schools = School.objects.filter(district=scope.district)
+    if not scope.has(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER):
+        schools = schools.filter(pk__in=scope.school_ids(Role.PRINCIPAL))
+    year = scope.district.current_school_year()
+    schools = schools.prefetch_related(
+        Prefetch(
+            "enrollments",
+            queryset=Enrollment.objects.filter(school_year=year),
+            to_attr="current_enrollment",
+        )
+    )
+    return render(request, "srp/school_list.html", {"schools": schools, "year": year})
+
+
+def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+    if scope.has(Role.BOARD_MEMBER) and not scope.is_program_admin:
+        school = get_object_or_404(School, pk=pk, district=scope.district)
+    else:
+        school = scope.get_school(pk, Role.PRINCIPAL)
+    enrollments = school.enrollments.select_related("school_year").order_by("-school_year__starts_on")
+    form = None
+    if scope.is_program_admin:
+        form = EnrollmentForm(request.POST or None, district=scope.district)
+        if request.method == "POST" and form.is_valid():
+            Enrollment.objects.update_or_create(
+                school=school,
+                school_year=form.cleaned_data["school_year"],
+                defaults={"students": form.cleaned_data["students"]},
+            )
+            messages.success(request, _("Enrollment saved."))
+            return redirect("srp:school_detail", pk=school.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "srp/school_detail.html",
+        {"school": school, "enrollments": enrollments, "form": form},
+    )
+
+
+def school_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    district = _require_admin(request)
+    school = request.scope.get_school(pk) if pk else None
+    form = SchoolForm(request.POST or None, instance=school, district=district)
+    if request.method == "POST" and form.is_valid():
+        school = form.save()
+        messages.success(request, _("School saved."))
+        return redirect("srp:school_detail", pk=school.pk)
+    return render(request, "srp/form_page.html", {
+        "form": form,
+        "title": _("Edit school") if school else _("Add a school"),
+        "back_url": reverse("srp:school_detail", args=[school.pk]) if school else reverse("srp:school_list"),
+    })
+
+
+def school_history(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_admin(request)
+    school = request.scope.get_school(pk)
+    return render_history(request, school, back_url=reverse("srp:school_detail", args=[pk]))
+
+
+def school_year_list(request: HttpRequest) -> HttpResponse:
+    district = _require_admin(request)
+    years = SchoolYear.objects.filter(district=district)
+    return render(request, "srp/school_year_list.html", {"years": years})
+
+
+def school_year_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    district = _require_admin(request)
+    year = get_object_or_404(SchoolYear, pk=pk, district=district) if pk else None
+    form = SchoolYearForm(request.POST or None, instance=year, district=district)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("School year saved."))
+        return redirect("srp:school_year_list")
+    return render(request, "srp/form_page.html", {
+        "form": form,
+        "title": _("Edit school year") if year else _("Add a school year"),
+        "back_url": reverse("srp:school_year_list"),
+    })
+
+
+def people_list(request: HttpRequest) -> HttpResponse:
+    district = _require_admin(request)
+    memberships = (
+        Membership.objects.filter(district=district)
+        .select_related("user")
+        .prefetch_related("schools")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        memberships = memberships.filter(role=role)
+    query = request.GET.get("q", "").strip()
+    if query:
+        memberships = memberships.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__email__icontains=query)
+        )
+    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "srp/people_list.html",
+        {"page": page, "roles": Role.choices, "role": role, "q": query},
+    )
+
+
+def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    district = _require_admin(request)
+    membership = (
+        get_object_or_404(Membership.objects.select_related("user"), pk=pk, district=district)
+        if pk
+        else None
+    )
+    initial: dict[str, Any] = {"active": True}
+    if membership:
+        initial = {
+            "email": membership.user.email,
+            "first_name": membership.user.first_name,
+            "last_name": membership.user.last_name,
+            "role": membership.role,
+            "title": membership.title,
+            "schools": list(membership.schools.all()),
+            "active": membership.active,
+        }
+    form = MembershipForm(request.POST or None, initial=initial, district=district)
+    if membership:
+        form.fields["email"].disabled = True
+        form.fields["role"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = membership.user if membership else user_get_or_invite(
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                request=request,
+            )[0]
+            if membership:
+                user.first_name, user.last_name = data["first_name"], data["last_name"]
+                user.save(update_fields=["first_name", "last_name"])
+            membership_save(
+                district=district,
+                user=user,
+                role=data["role"],
+                schools=data["schools"],
+                title=data["title"],
+                active=data["active"],
+            )
+        except SrpError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": user})
+            return redirect("srp:people_list")
+    return render(request, "srp/form_page.html", {
+        "form": form,
+        "title": _("Edit role") if membership else _("Add a person"),
+        "back_url": reverse("srp:people_list"),
+        "history_url": reverse("srp:person_history", args=[membership.pk]) if membership else "",
+    })
+
+
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    district = _require_admin(request)
+    membership = get_object_or_404(Membership, pk=pk, district=district)
+    return render_history(request, membership, back_url=reverse("srp:people_list"))
+
+
+# Host administration ------------------------------------------------------------------------
+def _require_host_admin(request: HttpRequest) -> None:
+    if not request.user.is_host_admin:
+        raise PermissionDenied
+
+
+def host_district_list(request: HttpRequest) -> HttpResponse:
+    _require_host_admin(request)
+    districts = District.objects.annotate(
+        school_count=Count("schools", distinct=True),
+        admin_count=Count(
+            "memberships",
+            filter=Q(memberships__role=Role.PROGRAM_ADMIN, memberships__active=True),
+            distinct=True,
+        ),
+    ).order_by("name")
+    return render(request, "srp/host_district_list.html", {"districts": districts})
+
+
+def host_district_create(request: HttpRequest) -> HttpResponse:
+    _require_host_admin(request)
+    form = DistrictCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            district = district_create(by=request.user, request=request, **form.cleaned_data)
+        except SrpError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(district)s created; its program administrator was emailed a sign-in link.")
+                % {"district": district},
+            )
+            return redirect("srp:host_district_list")
+    return render(request, "srp/form_page.html", {
+        "form": form,
+        "title": _("Create a district"),
+        "back_url": reverse("srp:host_district_list"),
+    })
+
+
+# Errors ---------------------------------------------------------------------------------------
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors: the database may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+error_403 = login_not_required(error_403)
+error_404 = login_not_required(error_404)
+error_500 = login_not_required(error_500)
