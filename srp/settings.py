@@ -148,10 +148,13 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if env.bool("STATIC_MANIFEST", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# Without collectstatic (development, tests) WhiteNoise serves straight from static/.
+WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=not DEBUG)
+FORMS_URLFIELD_ASSUME_HTTPS = True
 if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
     STORAGES["default"]["OPTIONS"] = {
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
