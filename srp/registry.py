@@ -53,12 +53,25 @@ class DemoSeeder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """A daily reminder job run by `manage.py send_reminders`; returns how many emails it queued.
+
+    It must be idempotent within a day (record what it sent) so that running twice sends once.
+    """
+
+    key: str
+    run: Callable[..., int]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     dashboard_sections: list[DashboardSection] = field(default_factory=list)
     nav_items: list[NavItem] = field(default_factory=list)
     public_links: list[PublicLink] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    reminders: list[Reminder] = field(default_factory=list)
     school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(
         default_factory=dict
     )
@@ -74,6 +87,9 @@ class Registry:
 
     def add_demo_seeder(self, seeder: DemoSeeder) -> None:
         self._replace(self.demo_seeders, seeder, "key")
+
+    def add_reminder(self, reminder: Reminder) -> None:
+        self._replace(self.reminders, reminder, "key")
 
     def set_school_resolver(
         self, role: str, resolver: Callable[[User, District], set[int]]
