@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from srp.models import District, Membership, School, SchoolYear
+from srp.uploads import private_upload_to
 
 MAX_DAYS_PER_WEEK = Decimal("5")
 
@@ -94,9 +95,7 @@ class StaffMember(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    commissioned = models.BooleanField(
-        _("commissioned law enforcement officer"), default=False
-    )
+    commissioned = models.BooleanField(_("commissioned law enforcement officer"), default=False)
     employer = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,
@@ -134,7 +133,8 @@ class StaffMember(models.Model):
                 fields=["district", "badge_number"], name="staff_unique_badge_per_district"
             ),
             models.CheckConstraint(
-                condition=Q(active_until__isnull=True) | Q(active_until__gte=models.F("active_from")),
+                condition=Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
                 name="staff_active_dates_in_order",
             ),
         ]
@@ -207,14 +207,9 @@ class StaffAssignment(models.Model):
             raise ValidationError(_("The school, year and staff member must share a district."))
         if self.days_per_week is None:
             return
-        others = (
-            StaffAssignment.objects.filter(
-                staff_member_id=self.staff_member_id, school_year_id=self.school_year_id
-            )
-            .exclude(pk=self.pk)
-            .aggregate(total=Sum("days_per_week"))["total"]
-            or Decimal("0")
-        )
+        others = StaffAssignment.objects.filter(
+            staff_member_id=self.staff_member_id, school_year_id=self.school_year_id
+        ).exclude(pk=self.pk).aggregate(total=Sum("days_per_week"))["total"] or Decimal("0")
         if others + self.days_per_week > MAX_DAYS_PER_WEEK:
             raise ValidationError(
                 {
@@ -224,3 +219,493 @@ class StaffAssignment(models.Model):
                     % {"total": others + self.days_per_week}
                 }
             )
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreements (R-01, R-02, R-03)
+# ---------------------------------------------------------------------------------------------
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` moved by whole months; the 29th-31st fall back to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - 28 always exists
+
+
+_document_path = private_upload_to("agreements/documents")
+_engagement_path = private_upload_to("agreements/engagement")
+_esd_path = private_upload_to("agreements/esd")
+
+
+# Module-level functions so that migrations can name them; the stored name is a random uuid.
+def agreement_document_path(instance: object, filename: str) -> str:
+    return _document_path(instance, filename)
+
+
+def engagement_attachment_path(instance: object, filename: str) -> str:
+    return _engagement_path(instance, filename)
+
+
+def esd_document_path(instance: object, filename: str) -> str:
+    return _esd_path(instance, filename)
+
+
+REVIEW_AFTER_MONTHS = 12
+REVIEW_WARNING_DAYS = 60
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def in_force(self, on: datetime.date | None = None) -> AgreementQuerySet:
+        """Adopted (or re-adopted, or adopted and awaiting its review) and within its dates."""
+        on = on or timezone.localdate()
+        return self.filter(status__in=Agreement.IN_FORCE_STATUSES, effective_from__lte=on).filter(
+            Q(effective_until__isnull=True) | Q(effective_until__gte=on)
+        )
+
+    def adopted(self) -> AgreementQuerySet:
+        return self.filter(status__in=Agreement.IN_FORCE_STATUSES)
+
+    def review_warning_window(self, on: datetime.date | None = None) -> AgreementQuerySet:
+        """In-force agreements whose review falls due within 60 days (or is already due)."""
+        on = on or timezone.localdate()
+        return self.adopted().filter(
+            review_due_on__isnull=False,
+            review_due_on__lte=on + datetime.timedelta(days=REVIEW_WARNING_DAYS),
+        )
+
+
+class Agreement(models.Model):
+    """An agreement with a provider, adopted by the board and reviewed every year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        COMMUNITY_REVIEW = "community_review", _("Community review")
+        READY = "ready", _("Ready for adoption")
+        ADOPTED = "adopted", _("Adopted")
+        REVIEW_DUE = "review_due", _("Review due")
+        READOPTED = "readopted", _("Re-adopted")
+        ENDED = "ended", _("Ended")
+
+    IN_FORCE_STATUSES = (Status.ADOPTED, Status.READOPTED, Status.REVIEW_DUE)
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="agreements")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("provider")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    effective_from = models.DateField(_("effective from"))
+    effective_until = models.DateField(_("effective until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    document = models.FileField(
+        _("signed agreement (PDF)"),
+        upload_to=agreement_document_path,
+        blank=True,
+        max_length=255,
+    )
+    document_name = models.CharField(max_length=255, blank=True)
+    adopted_on = models.DateField(_("last adopted on"), null=True, blank=True)
+    board_action = models.CharField(
+        _("board motion or resolution number"), max_length=100, blank=True
+    )
+    review_due_on = models.DateField(_("review due on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True)
+                | Q(effective_until__gte=models.F("effective_from")),
+                name="agreement_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status in self.IN_FORCE_STATUSES
+
+    def is_in_force(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.is_adopted
+            and self.effective_from <= on
+            and (self.effective_until is None or self.effective_until >= on)
+        )
+
+    @property
+    def review_warning_on(self) -> datetime.date | None:
+        if self.review_due_on is None:
+            return None
+        return self.review_due_on - datetime.timedelta(days=REVIEW_WARNING_DAYS)
+
+    def status_tone(self) -> str:
+        return {
+            self.Status.ADOPTED: "success",
+            self.Status.READOPTED: "success",
+            self.Status.REVIEW_DUE: "warning",
+            self.Status.ENDED: "secondary",
+            self.Status.READY: "info",
+        }.get(self.status, "primary")
+
+
+class RequiredElement(models.TextChoices):
+    """The elements an agreement must contain (SPEC R-01, RCW 28A.320.1242)."""
+
+    A1 = "A1", _("A1 – SROs barred from formal school discipline")
+    A2 = "A2", _("A2 – Trained staff know when to interact informally and when to enforce the law")
+    A3 = "A3", _("A3 – When teachers and administrators may ask staff to intervene")
+    A4 = "A4", _("A4 – How staff build a positive climate and relationships")
+    A5 = (
+        "A5",
+        _(
+            "A5 – How families complain to the school and the provider, and how complaints are "
+            "investigated and answered"
+        ),
+    )
+    B1 = "B1", _("B1 – Jointly determined hiring and placement process")
+    B2 = "B2", _("B2 – Performance evaluation process")
+    C = "C", _("C – Training documentation confirmed, or the plan to complete it")
+    D = "D", _("D – Annual collection and reporting of calls for service and their outcomes")
+    E = "E", _("E – Duties and limits consistent with the policy (no immigration enforcement)")
+
+
+class AgreementElement(models.Model):
+    """One required element of an agreement: present or not, and where it is written."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="elements")
+    code = models.CharField(_("element"), max_length=2, choices=RequiredElement.choices)
+    present = models.BooleanField(_("present in the agreement"), default=False)
+    section = models.CharField(_("section"), max_length=60, blank=True)
+    page = models.PositiveSmallIntegerField(
+        _("page"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    excerpt = models.TextField(_("excerpt"), blank=True, max_length=4000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "code"], name="element_unique_code"),
+            models.CheckConstraint(
+                condition=Q(present=False) | (~Q(section="") & Q(page__isnull=False)),
+                name="element_present_has_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+    @property
+    def reference(self) -> str:
+        if not self.present:
+            return ""
+        return _("section %(section)s, page %(page)s") % {
+            "section": self.section,
+            "page": self.page,
+        }
+
+
+class AnnualReview(models.Model):
+    """The review of an agreement in one school year, with the community's engagement."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ADOPTED = "adopted", _("Adopted")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
+    school_year = models.ForeignKey(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="agreement_reviews",
+        verbose_name=_("school year"),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    notes = models.TextField(_("notes"), blank=True, max_length=10000)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    board_action = models.CharField(
+        _("board motion or resolution number"), max_length=100, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-school_year__starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "school_year"], name="review_one_per_school_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {self.school_year}"
+
+
+class EngagementEvent(models.Model):
+    """A meeting, survey, public comment period or listening session of an annual review."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        SURVEY = "survey", _("Survey")
+        PUBLIC_COMMENT = "public_comment", _("Public comment")
+        LISTENING_SESSION = "listening_session", _("Listening session")
+
+    review = models.ForeignKey(AnnualReview, on_delete=models.CASCADE, related_name="events")
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parents = models.PositiveIntegerField(_("parents and guardians"), default=0)
+    students = models.PositiveIntegerField(_("students"), default=0)
+    community_members = models.PositiveIntegerField(_("community members"), default=0)
+    summary = models.TextField(_("summary"), max_length=10000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parents__gt=0) | Q(students__gt=0) | Q(community_members__gt=0),
+                name="engagement_has_participants",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+    @property
+    def participants(self) -> int:
+        return self.parents + self.students + self.community_members
+
+
+class EngagementAttachment(models.Model):
+    event = models.ForeignKey(EngagementEvent, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=engagement_attachment_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class BoardAdoption(models.Model):
+    """A board action adopting or re-adopting an agreement (R-03)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="adoptions")
+    review = models.OneToOneField(
+        AnnualReview, on_delete=models.PROTECT, related_name="adoption", null=True, blank=True
+    )
+    adopted_on = models.DateField(_("date of the board action"))
+    board_action = models.CharField(_("board motion or resolution number"), max_length=100)
+    readoption = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-adopted_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.adopted_on} ({self.board_action})"
+
+
+class ReviewReminder(models.Model):
+    """Which review warning was emailed for which due date, so it is sent once (R-03)."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning_60", _("60-day warning")
+        DUE = "due", _("Review due")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    review_due_on = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "kind", "review_due_on"], name="review_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.kind} {self.review_due_on}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Training (R-04)
+# ---------------------------------------------------------------------------------------------
+class TrainingTopic(models.TextChoices):
+    """The 13 classroom topics of the training series (RCW 28A.310.515)."""
+
+    CIVIL_RIGHTS = (
+        "civil_rights",
+        _(
+            "Constitutional and civil rights of children, including search and interrogation "
+            "of youth"
+        ),
+    )
+    DEVELOPMENT = "development", _("Child and adolescent development")
+    TRAUMA = "trauma", _("Trauma-informed approaches")
+    MENTAL_HEALTH = "mental_health", _("Youth mental health")
+    DISABILITIES = (
+        "disabilities",
+        _("Rights of students with disabilities and disability-related behaviour"),
+    )
+    BIAS_FREE = "bias_free", _("Bias-free policing and cultural competency")
+    DISPARITIES = "disparities", _("Disparities in use of force and arrests of children")
+    COLLATERAL = "collateral", _("Collateral consequences of arrest and court involvement")
+    ALTERNATIVES = "alternatives", _("Community alternatives to arrest")
+    DE_ESCALATION = "de_escalation", _("De-escalation")
+    RESTRAINT = "restraint", _("Restraint and isolation law")
+    FERPA = "ferpa", _("FERPA")
+    RESTORATIVE = "restorative", _("Restorative justice")
+
+
+CLASSROOM_DUE_MONTHS = 6
+ON_THE_JOB_DUE_MONTHS = 12
+ON_THE_JOB_DAYS_REQUIRED = 2
+CHECK_INS_REQUIRED = 6
+
+
+class TrainingRecord(models.Model):
+    """One completed piece of training: a classroom topic, an on-the-job day or a check-in."""
+
+    class Kind(models.TextChoices):
+        CLASSROOM = "classroom", _("Classroom topic")
+        ON_THE_JOB = "on_the_job", _("On-the-job training day")
+        CHECK_IN = "check_in", _("Check-in")
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="training_records"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    topic = models.CharField(_("topic"), max_length=20, choices=TrainingTopic.choices, blank=True)
+    completed_on = models.DateField(_("completed on"))
+    provided_by = models.CharField(
+        _("trainer or experienced staff member"), max_length=200, blank=True
+    )
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["completed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_member", "topic"],
+                condition=Q(kind="classroom"),
+                name="training_topic_once",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="classroom") & ~Q(topic=""))
+                | (~Q(kind="classroom") & Q(topic="")),
+                name="training_topic_only_for_classroom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_topic_display() if self.topic else self.get_kind_display()
+        return f"{label} {self.completed_on}"
+
+
+class EsdDocumentation(models.Model):
+    """The educational service district's documentation that the whole series is complete."""
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="esd_documents"
+    )
+    issuer = models.CharField(_("issuing educational service district"), max_length=200)
+    issued_on = models.DateField(_("date issued"))
+    file = models.FileField(_("document (PDF)"), upload_to=esd_document_path, max_length=255)
+    original_name = models.CharField(max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on"]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.issued_on}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Hiring, placement and evaluations (R-05)
+# ---------------------------------------------------------------------------------------------
+class HiringRecord(models.Model):
+    """A jointly determined hiring or placement decision (agreement element B1)."""
+
+    class Kind(models.TextChoices):
+        HIRING = "hiring", _("Hiring")
+        PLACEMENT = "placement", _("Placement at a school")
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="hiring_records"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    decided_on = models.DateField(_("date of the decision"))
+    school = models.ForeignKey(
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hiring_records",
+        verbose_name=_("agreement whose process was followed"),
+    )
+    district_participants = models.CharField(_("for the district"), max_length=300)
+    provider_participants = models.CharField(_("for the provider"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.decided_on}"
+
+
+class PerformanceEvaluation(models.Model):
+    """A performance evaluation following the agreement's process (agreement element B2)."""
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="evaluations"
+    )
+    evaluated_on = models.DateField(_("date of the evaluation"))
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("agreement whose process was followed"),
+    )
+    district_evaluator = models.CharField(_("district evaluator"), max_length=200)
+    provider_evaluator = models.CharField(_("provider evaluator"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), max_length=10000)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-evaluated_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member} {self.evaluated_on}"

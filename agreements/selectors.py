@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+from typing import TYPE_CHECKING
 
-from agreements.models import StaffAssignment, StaffMember
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from agreements.models import Agreement, LiaisonLink, Provider, StaffAssignment, StaffMember
 from srp.models import District, School, SchoolYear, User
+from srp.roles import Role
+
+if TYPE_CHECKING:
+    from srp.scope import Scope
 
 
 def safety_staff_school_ids(user: User, district: District) -> set[int]:
@@ -25,9 +33,7 @@ def safety_staff_school_ids(user: User, district: District) -> set[int]:
 def staff_at_school(*, school: School, school_year: SchoolYear) -> QuerySet[StaffMember]:
     """Staff assigned to the school in the year (for notices and the public complaint form)."""
     return (
-        StaffMember.objects.filter(
-            assignments__school=school, assignments__school_year=school_year
-        )
+        StaffMember.objects.filter(assignments__school=school, assignments__school_year=school_year)
         .select_related("employer")
         .prefetch_related(
             Prefetch(
@@ -38,4 +44,50 @@ def staff_at_school(*, school: School, school_year: SchoolYear) -> QuerySet[Staf
         )
         .distinct()
         .order_by("last_name", "first_name")
+    )
+
+
+def provider_ids_for_user(scope: Scope) -> set[int]:
+    """The providers an agency liaison speaks for (through LiaisonLink), in the scope's district.
+
+    Empty for anyone who is not an agency liaison in the active district.
+    """
+    membership_id = scope.membership_ids.get(Role.AGENCY_LIAISON)
+    if membership_id is None or scope.district is None:
+        return set()
+    return set(
+        LiaisonLink.objects.filter(
+            membership_id=membership_id,
+            membership__active=True,
+            provider__district=scope.district,
+        ).values_list("provider_id", flat=True)
+    )
+
+
+def staff_member_for_user(user: User, district: District) -> StaffMember | None:
+    """The roster entry linked to this sign-in account in the district, if any."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        StaffMember.objects.filter(user=user, district=district).select_related("employer").first()
+    )
+
+
+def agreement_in_force(provider: Provider, on: datetime.date | None = None) -> Agreement | None:
+    """The provider's agreement in force on that day (the most recently adopted), or None."""
+    return (
+        Agreement.objects.filter(provider=provider, district_id=provider.district_id)
+        .in_force(on or timezone.localdate())
+        .order_by("-adopted_on", "-pk")
+        .first()
+    )
+
+
+def provider_ids_with_agreement_in_force(
+    district: District, on: datetime.date | None = None
+) -> set[int]:
+    return set(
+        Agreement.objects.filter(district=district)
+        .in_force(on or timezone.localdate())
+        .values_list("provider_id", flat=True)
     )
