@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -70,16 +71,27 @@ def validate_upload(
     return content_type
 
 
-def private_upload_to(prefix: str):  # noqa: ANN201 - returns an upload_to callable
-    """An `upload_to` that stores files as `<prefix>/<uuid>.<ext>`: the original name is kept
-    in a model field, never in the path."""
+@deconstructible
+class PrivateUploadTo:
+    """An `upload_to` that stores files as `<prefix>/<uuid>.<ext>`: the original name is kept in
+    a model field, never in the path. Deconstructible, so migrations can refer to it."""
 
-    def upload_to(instance: object, filename: str) -> str:
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance: object, filename: str) -> str:
         ext = posixpath.splitext(filename)[1].lower()[:10]
-        return f"{prefix}/{uuid.uuid4().hex}{ext}"
+        return f"{self.prefix}/{uuid.uuid4().hex}{ext}"
 
-    upload_to.__qualname__ = f"private_upload_to_{prefix.replace('/', '_')}"
-    return upload_to
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrivateUploadTo) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
+
+
+def private_upload_to(prefix: str) -> PrivateUploadTo:
+    return PrivateUploadTo(prefix)
 
 
 def serve_upload(file: FieldFile, *, filename: str, content_type: str | None = None) -> FileResponse:
