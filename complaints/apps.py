@@ -1,6 +1,51 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
+    verbose_name = _("Complaints")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from complaints import dashboard, demo, reminders
+        from srp.registry import (
+            DashboardSection,
+            DemoSeeder,
+            NavItem,
+            PublicLink,
+            Reminder,
+            registry,
+        )
+        from srp.roles import Role
+
+        readers = frozenset({Role.PROGRAM_ADMIN, Role.INVESTIGATOR, Role.AGENCY_LIAISON})
+        registry.add_nav_item(
+            NavItem(
+                _("Complaints"), "complaints:list", readers, order=30, active_prefix="/complaints/"
+            )
+        )
+        registry.add_public_link(
+            PublicLink(
+                _("File a complaint"),
+                "complaints_public:process",
+                _(
+                    "Tell us about a problem with a school resource officer or security staff, "
+                    "and follow it with a private link."
+                ),
+                order=10,
+            )
+        )
+        registry.add_dashboard_section(
+            DashboardSection(
+                key="complaints.due",
+                template="complaints/dashboard/section.html",
+                roles=readers,
+                context=dashboard.section_context,
+                order=30,
+            )
+        )
+        registry.add_demo_seeder(DemoSeeder("complaints", demo.seed, order=40))
+        registry.add_reminder(Reminder("complaints.due", reminders.run, order=30))

@@ -1,0 +1,213 @@
+"""Public pages (no account): the process, the intake form, the receipt and the status page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+
+from complaints.forms import FORM_TOKEN_MAX_AGE, ComplaintForm
+from complaints.models import Event, Status
+from complaints.selectors import public_staff_by_school
+from complaints.services import ComplaintError, complaint_by_token, complaint_submit
+from srp.models import District, School
+from srp.uploads import serve_upload
+
+SESSION_KEY = "complaints_submitted"
+# The most a whole submission may weigh: 5 files of 10 MB plus the text fields.
+MAX_REQUEST_BYTES = 5 * 10 * 1024 * 1024 + 2 * 1024 * 1024
+
+
+def _post_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATELIMIT_PUBLIC_POST
+
+
+def _get_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATELIMIT_PUBLIC_GET
+
+
+def _district(district_code: str) -> District:
+    return get_object_or_404(District, code=district_code)
+
+
+@login_not_required
+@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_get")
+def process(request: HttpRequest, district_code: str) -> HttpResponse:
+    district = _district(district_code)
+    return render(request, "complaints/public/process.html", {"district": district})
+
+
+@login_not_required
+@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_get")
+@ratelimit(key="ip", rate=_post_rate, method="POST", block=True, group="complaints_public_post")
+def intake(request: HttpRequest, district_code: str) -> HttpResponse:
+    district = _district(district_code)
+    schools = list(School.objects.filter(district=district).active().order_by("name"))
+    roster = public_staff_by_school(schools=schools, school_year=district.current_school_year())
+    kwargs = {
+        "district": district,
+        "schools": schools,
+        "roster": roster,
+        "language": translation.get_language(),
+    }
+    status = 200
+    notice = ""
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+            form = ComplaintForm(None, **kwargs)
+            form.add_error(None, _("What you sent is too large. Attach at most 5 files of 10 MB."))
+            return render(
+                request,
+                "complaints/public/form.html",
+                {"district": district, "form": form},
+                status=413,
+            )
+        form = ComplaintForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            nonce = form.cleaned_data["form_token"].get("n", "")
+            # A nonce is accepted once: a replayed form is refused, never filed twice.
+            if not cache.add(f"complaints:nonce:{nonce}", 1, timeout=FORM_TOKEN_MAX_AGE):
+                form.add_error(
+                    None,
+                    _("This form was already sent. Check your email or start a new complaint."),
+                )
+                status = 400
+            else:
+                data = form.cleaned_data
+                try:
+                    submission = complaint_submit(
+                        district=district,
+                        school=data["school"],
+                        staff_member=data["staff_member"],
+                        occurred_at=data["occurred_at"],
+                        location=data["location"],
+                        description=data["description"],
+                        requested_outcome=data["requested_outcome"],
+                        relationship=data["relationship"],
+                        anonymous=data["anonymous"],
+                        contact_name=data["contact_name"],
+                        contact_preference=data["contact_preference"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        mailing_address=data["mailing_address"],
+                        language=data["language"],
+                        files=data["attachments"],
+                    )
+                except ComplaintError as error:
+                    cache.delete(f"complaints:nonce:{nonce}")
+                    form.add_error(None, str(error))
+                    status = 400
+                else:
+                    request.session[SESSION_KEY] = {
+                        "reference": submission.complaint.reference,
+                        "status_url": submission.status_url,
+                        "email": bool(submission.complaint.email),
+                        "district": district.code,
+                    }
+                    return redirect("complaints_public:submitted", district_code=district.code)
+        else:
+            status = 400
+            if form.is_spam:
+                # Nothing is filed. A bot learns nothing; a person in a hurry keeps their text
+                # (but not the honeypot) in a fresh form and can send it again.
+                kept = {
+                    name: request.POST.get(name, "")
+                    for name in form.fields
+                    if name not in {"website", "form_token", "attachments"}
+                }
+                form = ComplaintForm(initial=kept, **kwargs)
+                notice = _("We could not accept this form. Please check it and send it again.")
+    else:
+        form = ComplaintForm(**kwargs)
+    return render(
+        request,
+        "complaints/public/form.html",
+        {"district": district, "form": form, "notice": notice},
+        status=status,
+    )
+
+
+@login_not_required
+def submitted(request: HttpRequest, district_code: str) -> HttpResponse:
+    district = _district(district_code)
+    receipt = request.session.get(SESSION_KEY)
+    if not receipt or receipt.get("district") != district.code:
+        return redirect("complaints_public:intake", district_code=district.code)
+    return render(
+        request, "complaints/public/submitted.html", {"district": district, "receipt": receipt}
+    )
+
+
+STAGES = [
+    Status.RECEIVED,
+    Status.ACKNOWLEDGED,
+    Status.UNDER_INVESTIGATION,
+    Status.FINDINGS,
+    Status.RESPONSE_SENT,
+    Status.CLOSED,
+]
+# What the family sees of each status: referral and findings are internal detail.
+PUBLIC_STAGE = {
+    Status.REFERRED: Status.UNDER_INVESTIGATION,
+    Status.FINDINGS: Status.UNDER_INVESTIGATION,
+    Status.APPEALED: Status.APPEALED,
+}
+
+
+@login_not_required
+@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_status")
+def status(request: HttpRequest, district_code: str, token: str) -> HttpResponse:
+    district = _district(district_code)
+    complaint = complaint_by_token(district=district, token=token)
+    if complaint is None:
+        raise Http404
+    events = list(
+        Event.objects.filter(complaint=complaint, public=True)
+        .exclude(to_status="")
+        .order_by("at", "pk")
+    )
+    reached: dict[str, object] = {}
+    for event in events:
+        stage = PUBLIC_STAGE.get(event.to_status, event.to_status)
+        reached.setdefault(stage, event.at)
+    public_status = PUBLIC_STAGE.get(complaint.status, complaint.status)
+    stages = [
+        {"label": Status(s).label, "at": reached.get(s), "current": s == public_status}
+        for s in STAGES
+        if s != Status.FINDINGS
+    ]
+    extensions = list(complaint.extensions.order_by("at"))
+    response = render(
+        request,
+        "complaints/public/status.html",
+        {
+            "district": district,
+            "complaint": complaint,
+            "stages": stages,
+            "public_status": Status(public_status).label,
+            "extensions": extensions,
+            "token": token,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_not_required
+@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_status")
+def status_letter(request: HttpRequest, district_code: str, token: str) -> HttpResponse:
+    district = _district(district_code)
+    complaint = complaint_by_token(district=district, token=token)
+    if complaint is None or not complaint.response_letter:
+        raise Http404
+    return serve_upload(
+        complaint.response_letter,
+        filename=f"{complaint.reference}.pdf",
+        content_type="application/pdf",
+    )
