@@ -1,6 +1,50 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NoticesConfig(AppConfig):
     name = "notices"
+    verbose_name = _("Notices")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from notices import dashboard, demo
+        from notices.services import send_late_notice_reminders
+        from srp.registry import (
+            DashboardSection,
+            DemoSeeder,
+            NavItem,
+            PublicLink,
+            Reminder,
+            registry,
+        )
+        from srp.roles import Role
+
+        readers = frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER})
+        registry.add_nav_item(
+            NavItem(_("Notices"), "notices:index", readers, order=40, active_prefix="/notices/")
+        )
+        registry.add_dashboard_section(
+            DashboardSection(
+                key="notices.delivery",
+                template="notices/dashboard/section.html",
+                roles=readers,
+                context=dashboard.notices_section,
+                order=40,
+            )
+        )
+        registry.add_public_link(
+            PublicLink(
+                _("Your school's notice about safety staff"),
+                "notices_public:index",
+                _(
+                    "Who the safety and security staff are at each school, what they do and do "
+                    "not do, and how to make a complaint."
+                ),
+                order=20,
+            )
+        )
+        registry.add_demo_seeder(DemoSeeder("notices", demo.seed, order=50))
+        registry.add_reminder(Reminder("notices.late", send_late_notice_reminders, order=40))

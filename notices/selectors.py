@@ -58,6 +58,7 @@ class LanguageVersion:
     name: str
     rtl: bool
     translation: NoticeTranslation | None
+    url: str = ""
 
     @property
     def missing(self) -> bool:

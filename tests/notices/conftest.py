@@ -10,6 +10,12 @@ from notices.services import notice_create
 from tests.notices.factories import StaffAssignmentFactory, StaffMemberFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The personas' passwords are hashed once per test; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def staffed(world):
     """Two staff members at school A (one also at B) and one at B, in 2026-27."""
