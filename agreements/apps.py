@@ -10,8 +10,49 @@ class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from agreements.dashboard import agreements_overview
+        from agreements.demo import seed_agreements
         from agreements.selectors import safety_staff_school_ids
-        from srp.registry import registry
+        from agreements.services import agreement_reviews_remind
+        from srp.registry import DashboardSection, DemoSeeder, NavItem, Reminder, registry
         from srp.roles import Role
 
         registry.set_school_resolver(Role.SAFETY_STAFF, safety_staff_school_ids)
+        registry.add_nav_item(
+            NavItem(
+                _("Agreements"),
+                "agreements:agreement_list",
+                frozenset({Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON, Role.BOARD_MEMBER}),
+                order=20,
+                active_prefix="/agreements/",
+            )
+        )
+        registry.add_nav_item(
+            NavItem(
+                _("Staff"),
+                "agreements:staff_list",
+                frozenset({Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON, Role.PRINCIPAL}),
+                order=21,
+                active_prefix="/agreements/staff/",
+            )
+        )
+        registry.add_nav_item(
+            NavItem(
+                _("Training"),
+                "agreements:training_compliance",
+                frozenset({Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON, Role.PRINCIPAL}),
+                order=22,
+                active_prefix="/agreements/training/",
+            )
+        )
+        registry.add_dashboard_section(
+            DashboardSection(
+                key="agreements.overview",
+                template="agreements/dashboard/agreements.html",
+                roles=frozenset({Role.PROGRAM_ADMIN}),
+                context=agreements_overview,
+                order=20,
+            )
+        )
+        registry.add_demo_seeder(DemoSeeder("agreements", seed_agreements, order=20))
+        registry.add_reminder(Reminder("agreements.review_due", agreement_reviews_remind, order=20))

@@ -1,4 +1,52 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from agreements import views
+
 app_name = "agreements"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.agreement_list, name="agreement_list"),
+    path("new/", views.agreement_create, name="agreement_create"),
+    path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("<int:pk>/history/", views.agreement_history, name="agreement_history"),
+    path("<int:pk>/checklist/", views.agreement_checklist, name="agreement_checklist"),
+    path("<int:pk>/status/", views.agreement_transition, name="agreement_transition"),
+    path("<int:pk>/adopt/", views.agreement_adopt, name="agreement_adopt"),
+    path("<int:pk>/document/", views.agreement_document, name="agreement_document"),
+    path(
+        "<int:pk>/document/upload/",
+        views.agreement_document_upload,
+        name="agreement_document_upload",
+    ),
+    path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
+    path("<int:pk>/reviews/<int:review_pk>/events/new/", views.event_create, name="event_create"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path("providers/", views.provider_list, name="provider_list"),
+    path("providers/new/", views.provider_edit, name="provider_create"),
+    path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
+    path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path("providers/<int:pk>/history/", views.provider_history, name="provider_history"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_edit, name="staff_create"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
+    path("staff/<int:pk>/history/", views.staff_history, name="staff_history"),
+    path("staff/<int:pk>/assignments/new/", views.assignment_add, name="assignment_add"),
+    path(
+        "staff/<int:pk>/assignments/<int:assignment_pk>/remove/",
+        views.assignment_remove,
+        name="assignment_remove",
+    ),
+    path("staff/<int:pk>/training/new/", views.training_add, name="training_add"),
+    path("staff/<int:pk>/esd/new/", views.esd_add, name="esd_add"),
+    path("staff/<int:pk>/esd/<int:document_pk>/", views.esd_download, name="esd_download"),
+    path("staff/<int:pk>/hiring/new/", views.hiring_add, name="hiring_add"),
+    path("staff/<int:pk>/evaluations/new/", views.evaluation_add, name="evaluation_add"),
+    path("training/", views.training_compliance, name="training_compliance"),
+]

@@ -1,0 +1,849 @@
+"""Pages for providers, agreements, the staff roster and training compliance.
+
+Every object comes through a scope-checked helper in `agreements.access`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements import services
+from agreements.access import (
+    AGREEMENT_READERS,
+    PROVIDER_READERS,
+    STAFF_READERS,
+    agreements_for,
+    get_agreement_for_user,
+    get_provider_for_user,
+    get_staff_for_user,
+    providers_for,
+    require_writer,
+    staff_for,
+)
+from agreements.filters import AgreementFilter, StaffFilter
+from agreements.forms import (
+    AdoptForm,
+    AgreementForm,
+    AnnualReviewForm,
+    AssignmentForm,
+    DocumentForm,
+    EngagementEventForm,
+    EsdDocumentationForm,
+    EvaluationForm,
+    HiringRecordForm,
+    ProviderForm,
+    StaffMemberForm,
+    TrainingRecordForm,
+    element_formset,
+)
+from agreements.models import (
+    Agreement,
+    AnnualReview,
+    EngagementAttachment,
+    EngagementEvent,
+    EsdDocumentation,
+    Provider,
+    StaffAssignment,
+    StaffMember,
+    TrainingRecord,
+    TrainingTopic,
+)
+from agreements.selectors import provider_ids_with_agreement_in_force
+from agreements.services import MANUAL_TRANSITIONS, TRANSITIONS, AgreementError
+from agreements.training import STATE_LABELS, State, training_status
+from srp.csv_export import csv_response
+from srp.history import render_history
+from srp.models import School
+from srp.roles import Role
+from srp.uploads import serve_upload
+
+PAGE_SIZE = 50
+
+
+def _apply_error(form: forms.BaseForm, error: AgreementError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _form_page(
+    request: HttpRequest, form: forms.BaseForm, title: str, back_url: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "agreements/form_page.html",
+        {"form": form, "title": title, "back_url": back_url, **extra},
+    )
+
+
+# Providers --------------------------------------------------------------------------------------
+def provider_list(request: HttpRequest) -> HttpResponse:
+    request.scope.require(*PROVIDER_READERS)
+    in_force = provider_ids_with_agreement_in_force(request.scope.district)
+    providers = providers_for(request.scope).annotate(
+        staff_count=Count("staff_members", distinct=True),
+        agreement_count=Count("agreements", distinct=True),
+    )
+    return render(
+        request, "agreements/provider_list.html", {"providers": providers, "in_force": in_force}
+    )
+
+
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider_for_user(request, pk)
+    agreements = agreements_for(request.scope).filter(provider=provider)
+    staff = staff_for(request.scope).filter(employer=provider)
+    return render(
+        request,
+        "agreements/provider_detail.html",
+        {"provider": provider, "agreements": agreements, "staff": staff},
+    )
+
+
+def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    scope = require_writer(request)
+    provider = get_provider_for_user(request, pk, write=True) if pk else None
+    form = ProviderForm(request.POST or None, instance=provider, district=scope.district)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in ProviderForm.Meta.fields}
+        try:
+            provider = services.provider_save(district=scope.district, provider=provider, **data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Provider saved."))
+            return redirect("agreements:provider_detail", pk=provider.pk)
+    back = (
+        reverse("agreements:provider_detail", args=[provider.pk])
+        if provider
+        else reverse("agreements:provider_list")
+    )
+    title = _("Edit provider") if provider else _("Add a provider")
+    return _form_page(request, form, title, back)
+
+
+def provider_history(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    provider = get_provider_for_user(request, pk)
+    return render_history(
+        request, provider, back_url=reverse("agreements:provider_detail", args=[pk])
+    )
+
+
+# Agreements -------------------------------------------------------------------------------------
+AGREEMENT_CSV_HEADER = [
+    "title",
+    "provider",
+    "status",
+    "effective_from",
+    "effective_until",
+    "adopted_on",
+    "board_action",
+    "review_due_on",
+    "elements_present",
+]
+
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(*AGREEMENT_READERS)
+    queryset = (
+        agreements_for(scope)
+        .select_related("provider")
+        .annotate(present_count=Count("elements", filter=Q(elements__present=True)))
+        .order_by("provider__name", "-effective_from", "pk")
+    )
+    # Board members see no provider records, only the providers of the agreements they read.
+    providers = Provider.objects.filter(
+        district=scope.district, pk__in=agreements_for(scope).values("provider_id")
+    )
+    filterset = AgreementFilter(
+        request.GET or None, queryset=queryset, district=scope.district, providers=providers
+    )
+    agreements = filterset.qs
+    if request.GET.get("format") == "csv":
+        rows = (
+            [
+                a.title,
+                a.provider.name,
+                a.get_status_display(),
+                a.effective_from,
+                a.effective_until,
+                a.adopted_on,
+                a.board_action,
+                a.review_due_on,
+                a.present_count,
+            ]
+            for a in agreements.iterator()
+        )
+        return csv_response("agreements.csv", AGREEMENT_CSV_HEADER, rows)
+    page = Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"page": page, "filter": filterset, "today": timezone.localdate()},
+    )
+
+
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    scope = require_writer(request)
+    form = AgreementForm(request.POST or None, district=scope.district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(district=scope.district, **form.cleaned_data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Agreement created. Mark its required elements next."))
+            return redirect("agreements:agreement_checklist", pk=agreement.pk)
+    return _form_page(request, form, _("New agreement"), reverse("agreements:agreement_list"))
+
+
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    initial = {
+        "provider": agreement.provider_id,
+        "title": agreement.title,
+        "effective_from": agreement.effective_from,
+        "effective_until": agreement.effective_until,
+    }
+    form = AgreementForm(request.POST or None, initial=initial, district=scope.district)
+    form.fields["provider"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_update(
+                agreement=agreement,
+                title=data["title"],
+                effective_from=data["effective_from"],
+                effective_until=data["effective_until"],
+            )
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return _form_page(
+        request,
+        form,
+        _("Edit agreement"),
+        reverse("agreements:agreement_detail", args=[pk]),
+        history_url=reverse("agreements:agreement_history", args=[pk]),
+    )
+
+
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    elements = list(agreement.elements.all())
+    reviews = list(
+        agreement.reviews.select_related("school_year").prefetch_related(
+            Prefetch("events", queryset=EngagementEvent.objects.prefetch_related("attachments"))
+        )
+    )
+    for review in reviews:
+        events = list(review.events.all())
+        review.totals = {
+            "parents": sum(e.parents for e in events),
+            "students": sum(e.students for e in events),
+            "community_members": sum(e.community_members for e in events),
+        }
+        review.gaps = [k for k, v in review.totals.items() if not v]
+    can_write = request.scope.is_program_admin and agreement.status != Agreement.Status.ENDED
+    transitions = [
+        (status, label)
+        for status, label in MANUAL_TRANSITIONS.items()
+        if status in TRANSITIONS[agreement.status]
+    ]
+    missing = [e for e in elements if not e.present]
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "elements": elements,
+            "missing": missing,
+            "reviews": reviews,
+            "adoptions": agreement.adoptions.select_related("review__school_year"),
+            "can_write": can_write,
+            "transitions": transitions if can_write else [],
+            "can_adopt": can_write
+            and agreement.status in (Agreement.Status.READY, *Agreement.IN_FORCE_STATUSES),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk)
+    return render_history(
+        request, agreement, back_url=reverse("agreements:agreement_detail", args=[pk])
+    )
+
+
+def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    formset = element_formset(agreement, request.POST or None)
+    if request.method == "POST" and formset.is_valid():
+        codes = {e.code for e in agreement.elements.all()}
+        items = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("code") in codes]
+        try:
+            services.agreement_elements_save(agreement=agreement, elements=items)
+        except AgreementError as exc:
+            messages.error(request, exc.message)
+        else:
+            missing = services.missing_elements(agreement)
+            if missing:
+                messages.warning(
+                    request,
+                    _("Checklist saved; %(n)s element(s) still missing.") % {"n": len(missing)},
+                )
+            else:
+                messages.success(request, _("Checklist saved; every required element is present."))
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return render(
+        request,
+        "agreements/agreement_checklist.html",
+        {"agreement": agreement, "formset": formset},
+    )
+
+
+@require_POST
+def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    target = request.POST.get("to", "")
+    if target not in MANUAL_TRANSITIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect("agreements:agreement_detail", pk=agreement.pk)
+    try:
+        agreement = services.agreement_transition(agreement=agreement, to=target, by=request.user)
+    except AgreementError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The agreement is now “%(status)s”.") % {"status": agreement.get_status_display()},
+        )
+    return redirect("agreements:agreement_detail", pk=agreement.pk)
+
+
+def agreement_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    form = AdoptForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_adopt(agreement=agreement, by=request.user, **form.cleaned_data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            agreement.refresh_from_db()
+            messages.success(
+                request,
+                _("Adoption recorded. The next review is due on %(date)s.")
+                % {"date": agreement.review_due_on.isoformat()},
+            )
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return _form_page(
+        request,
+        form,
+        _("Record the board's adoption"),
+        reverse("agreements:agreement_detail", args=[pk]),
+        intro=_(
+            "Adoption needs every required element marked present and an annual review that "
+            "involved parents, students and community members."
+        ),
+        missing=services.missing_elements(agreement),
+    )
+
+
+def agreement_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_document_upload(
+                agreement=agreement, upload=form.cleaned_data["document"]
+            )
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Signed agreement uploaded."))
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return _form_page(
+        request,
+        form,
+        _("Upload the signed agreement"),
+        reverse("agreements:agreement_detail", args=[pk]),
+    )
+
+
+def agreement_document(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    if not agreement.document:
+        raise Http404
+    return serve_upload(
+        agreement.document,
+        filename=agreement.document_name or "agreement.pdf",
+        content_type="application/pdf",
+    )
+
+
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    form = AnnualReviewForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.annual_review_open(agreement=agreement, **form.cleaned_data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Annual review opened. Record its engagement events."))
+            return redirect("agreements:agreement_detail", pk=agreement.pk)
+    return _form_page(
+        request, form, _("Open an annual review"), reverse("agreements:agreement_detail", args=[pk])
+    )
+
+
+def _get_review(request: HttpRequest, pk: int, review_pk: int, *, write: bool) -> AnnualReview:
+    agreement = get_agreement_for_user(request, pk, write=write)
+    return get_object_or_404(
+        AnnualReview.objects.select_related("school_year", "agreement"),
+        pk=review_pk,
+        agreement=agreement,
+    )
+
+
+def event_create(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    require_writer(request)
+    review = _get_review(request, pk, review_pk, write=True)
+    form = EngagementEventForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_event_add(review=review, **form.cleaned_data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Engagement event recorded."))
+            return redirect("agreements:agreement_detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        _("Record an engagement event (%(year)s review)") % {"year": review.school_year.label},
+        reverse("agreements:agreement_detail", args=[pk]),
+    )
+
+
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request, pk)
+    attachment = get_object_or_404(
+        EngagementAttachment, pk=attachment_pk, event__review__agreement=agreement
+    )
+    return serve_upload(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+# Staff ------------------------------------------------------------------------------------------
+STAFF_CSV_HEADER = [
+    "last_name",
+    "first_name",
+    "kind",
+    "commissioned",
+    "employer",
+    "badge_number",
+    "active_from",
+    "active_until",
+    "first_day_on_campus",
+    "schools_days_per_week",
+    "total_days_per_week",
+    "agreement_in_force",
+]
+
+
+def _staff_listing(request: HttpRequest) -> tuple[Any, StaffFilter, Any, set[int]]:
+    scope = request.scope
+    district = scope.district
+    year = district.current_school_year()
+    schools = School.objects.filter(district=district)
+    if not scope.has(Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON):
+        schools = schools.filter(pk__in=scope.school_ids(Role.PRINCIPAL))
+    queryset = (
+        staff_for(scope)
+        .select_related("employer")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=StaffAssignment.objects.filter(school_year=year).select_related("school"),
+                to_attr="current_assignments",
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    filterset = StaffFilter(
+        request.GET or None,
+        queryset=queryset,
+        district=district,
+        providers=providers_for(scope)
+        if scope.has(Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON)
+        else providers_for(scope).none(),
+        schools=schools,
+        year=year,
+    )
+    in_force = provider_ids_with_agreement_in_force(district)
+    return filterset.qs, filterset, year, in_force
+
+
+def _without_agreement(staff: StaffMember, in_force: set[int]) -> bool:
+    return staff.employer_id is not None and staff.employer_id not in in_force
+
+
+def staff_list(request: HttpRequest) -> HttpResponse:
+    request.scope.require(*STAFF_READERS)
+    staff, filterset, year, in_force = _staff_listing(request)
+    if request.GET.get("format") == "csv":
+
+        def rows() -> Any:
+            for s in staff:
+                yield [
+                    s.last_name,
+                    s.first_name,
+                    s.get_kind_display(),
+                    "yes" if s.commissioned else "no",
+                    s.employer.name if s.employer else "district",
+                    s.badge_number,
+                    s.active_from,
+                    s.active_until,
+                    s.first_day_on_campus,
+                    "; ".join(
+                        f"{a.school.building_code} {a.days_per_week}" for a in s.current_assignments
+                    ),
+                    sum(a.days_per_week for a in s.current_assignments),
+                    "n/a"
+                    if s.employer_id is None
+                    else ("no" if _without_agreement(s, in_force) else "yes"),
+                ]
+
+        return csv_response("staff.csv", STAFF_CSV_HEADER, rows())
+    page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    for s in page.object_list:
+        s.without_agreement = _without_agreement(s, in_force)
+        s.total_days = sum(a.days_per_week for a in s.current_assignments)
+    return render(
+        request,
+        "agreements/staff_list.html",
+        {"page": page, "filter": filterset, "year": year, "today": timezone.localdate()},
+    )
+
+
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = get_staff_for_user(request, pk)
+    staff = (
+        StaffMember.objects.filter(pk=staff.pk)
+        .select_related("employer", "user")
+        .prefetch_related("training_records", "esd_documents")
+        .get()
+    )
+    today = timezone.localdate()
+    records = list(staff.training_records.all())
+    topic_dates = {r.topic: r for r in records if r.kind == TrainingRecord.Kind.CLASSROOM}
+    in_force = provider_ids_with_agreement_in_force(staff.district)
+    return render(
+        request,
+        "agreements/staff_detail.html",
+        {
+            "staff": staff,
+            "status": training_status(staff, today),
+            "topics": [(label, topic_dates.get(code)) for code, label in TrainingTopic.choices],
+            "other_records": [r for r in records if r.kind != TrainingRecord.Kind.CLASSROOM],
+            "assignments": staff.assignments.select_related("school", "school_year").order_by(
+                "-school_year__starts_on", "school__name"
+            ),
+            "hiring_records": staff.hiring_records.select_related("school", "agreement"),
+            "evaluations": staff.evaluations.select_related("agreement"),
+            "without_agreement": _without_agreement(staff, in_force),
+            "can_write": request.scope.is_program_admin,
+        },
+    )
+
+
+def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    scope = require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True) if pk else None
+    form = StaffMemberForm(request.POST or None, instance=staff, district=scope.district)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in StaffMemberForm.Meta.fields}
+        try:
+            staff = services.staff_member_save(district=scope.district, staff_member=staff, **data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Staff member saved."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    back = (
+        reverse("agreements:staff_detail", args=[staff.pk])
+        if staff
+        else reverse("agreements:staff_list")
+    )
+    return _form_page(
+        request,
+        form,
+        _("Edit staff member") if staff else _("Add a staff member"),
+        back,
+        history_url=reverse("agreements:staff_history", args=[staff.pk]) if staff else "",
+    )
+
+
+def staff_history(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk)
+    return render_history(request, staff, back_url=reverse("agreements:staff_detail", args=[pk]))
+
+
+def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    form = AssignmentForm(request.POST or None, district=scope.district)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_assignment_save(staff_member=staff, **form.cleaned_data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Assignment saved."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    return _form_page(
+        request,
+        form,
+        _("Assign %(name)s to a school") % {"name": staff.full_name},
+        reverse("agreements:staff_detail", args=[pk]),
+    )
+
+
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    assignment = get_object_or_404(StaffAssignment, pk=assignment_pk, staff_member=staff)
+    services.staff_assignment_end(assignment=assignment)
+    messages.success(request, _("Assignment removed."))
+    return redirect("agreements:staff_detail", pk=staff.pk)
+
+
+def training_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    form = TrainingRecordForm(request.POST or None, staff_member=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_record_add(staff_member=staff, **form.cleaned_data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Training recorded."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    return _form_page(
+        request,
+        form,
+        _("Record training for %(name)s") % {"name": staff.full_name},
+        reverse("agreements:staff_detail", args=[pk]),
+    )
+
+
+def esd_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    form = EsdDocumentationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.esd_documentation_add(
+                staff_member=staff,
+                issuer=data["issuer"],
+                issued_on=data["issued_on"],
+                upload=data["file"],
+            )
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("ESD documentation saved."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    return _form_page(
+        request,
+        form,
+        _("ESD training documentation for %(name)s") % {"name": staff.full_name},
+        reverse("agreements:staff_detail", args=[pk]),
+    )
+
+
+def esd_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    staff = get_staff_for_user(request, pk)
+    document = get_object_or_404(EsdDocumentation, pk=document_pk, staff_member=staff)
+    return serve_upload(
+        document.file, filename=document.original_name, content_type="application/pdf"
+    )
+
+
+def hiring_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    form = HiringRecordForm(request.POST or None, staff_member=staff)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in HiringRecordForm.Meta.fields}
+        try:
+            services.hiring_record_add(staff_member=staff, **data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Hiring or placement record saved."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    return _form_page(
+        request,
+        form,
+        _("Hiring or placement of %(name)s") % {"name": staff.full_name},
+        reverse("agreements:staff_detail", args=[pk]),
+    )
+
+
+def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    form = EvaluationForm(request.POST or None, staff_member=staff)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in EvaluationForm.Meta.fields}
+        try:
+            services.evaluation_add(staff_member=staff, **data)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Evaluation saved."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    return _form_page(
+        request,
+        form,
+        _("Performance evaluation of %(name)s") % {"name": staff.full_name},
+        reverse("agreements:staff_detail", args=[pk]),
+    )
+
+
+# Training compliance ----------------------------------------------------------------------------
+TRAINING_STATES = [
+    (State.OVERDUE, STATE_LABELS[State.OVERDUE]),
+    (State.DUE, STATE_LABELS[State.DUE]),
+    (State.DONE, STATE_LABELS[State.DONE]),
+    (State.ESD, STATE_LABELS[State.ESD]),
+    (State.NOT_STARTED, STATE_LABELS[State.NOT_STARTED]),
+]
+TRAINING_CSV_HEADER = [
+    "school",
+    "last_name",
+    "first_name",
+    "kind",
+    "employer",
+    "first_day_on_campus",
+    "classroom_state",
+    "classroom_topics_done",
+    "classroom_due_on",
+    "on_the_job_state",
+    "on_the_job_days_done",
+    "on_the_job_due_on",
+    "check_ins_state",
+    "check_ins_done",
+    "check_ins_due_on",
+    "esd_documented",
+    "overall",
+]
+
+
+def training_compliance(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(*STAFF_READERS)
+    staff, filterset, year, _in_force = _staff_listing(request)
+    state = request.GET.get("state", "")
+    today = timezone.localdate()
+    staff = staff.prefetch_related("training_records", "esd_documents")
+    rows: list[dict[str, Any]] = []
+    visible_schools = None
+    if not scope.has(Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON):
+        visible_schools = scope.school_ids(Role.PRINCIPAL)
+    school_filter = (
+        filterset.form.cleaned_data.get("school")
+        if filterset.is_bound and filterset.form.is_valid()
+        else None
+    )
+    for member in staff:
+        status = training_status(member, today)
+        if state and status.overall != state:
+            continue
+        assignments = [
+            a
+            for a in member.current_assignments
+            if (visible_schools is None or a.school_id in visible_schools)
+            and (school_filter is None or a.school_id == school_filter.pk)
+        ]
+        if not assignments:
+            rows.append({"school": None, "staff": member, "status": status, "days": None})
+        for assignment in assignments:
+            rows.append(
+                {
+                    "school": assignment.school,
+                    "staff": member,
+                    "status": status,
+                    "days": assignment.days_per_week,
+                }
+            )
+    rows.sort(
+        key=lambda r: (
+            r["school"] is None,
+            r["school"].name if r["school"] else "",
+            r["staff"].last_name,
+            r["staff"].first_name,
+        )
+    )
+    if request.GET.get("format") == "csv":
+
+        def csv_rows() -> Any:
+            for row in rows:
+                member, status = row["staff"], row["status"]
+                cells = [
+                    row["school"].name if row["school"] else "",
+                    member.last_name,
+                    member.first_name,
+                    member.get_kind_display(),
+                    member.employer.name if member.employer else "district",
+                    member.first_day_on_campus,
+                ]
+                for component in status.components:
+                    cells += [component.state, component.done, component.due_on]
+                cells += ["yes" if status.esd_documented else "no", status.overall]
+                yield cells
+
+        return csv_response("training-compliance.csv", TRAINING_CSV_HEADER, csv_rows())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/training_compliance.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "states": TRAINING_STATES,
+            "state": state,
+            "year": year,
+            "today": today,
+        },
+    )
