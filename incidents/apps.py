@@ -1,6 +1,58 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
     name = "incidents"
+    verbose_name = _("Calls, interventions and incidents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from incidents import dashboard, demo, reminders
+        from srp.registry import DemoSeeder, NavItem, Reminder, registry
+        from srp.roles import Role
+
+        call_roles = frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.SAFETY_STAFF})
+        registry.add_nav_item(
+            NavItem(
+                _("Calls"),
+                "incidents:call_list",
+                call_roles,
+                order=40,
+                active_prefix="/incidents/calls/",
+            )
+        )
+        registry.add_nav_item(
+            NavItem(
+                _("Requests"),
+                "incidents:intervention_list",
+                call_roles | {Role.SCHOOL_STAFF},
+                order=41,
+                active_prefix="/incidents/requests/",
+            )
+        )
+        registry.add_nav_item(
+            NavItem(
+                _("Restraint reports"),
+                "incidents:restraint_list",
+                call_roles,
+                order=42,
+                active_prefix="/incidents/restraint/",
+            )
+        )
+        registry.add_nav_item(
+            NavItem(
+                _("Import"),
+                "incidents:import_upload",
+                frozenset({Role.PROGRAM_ADMIN}),
+                order=43,
+                active_prefix="/incidents/import/",
+            )
+        )
+        dashboard.register()
+        registry.add_demo_seeder(DemoSeeder("incidents", demo.seed, order=40))
+        registry.add_reminder(
+            Reminder("incidents.restraint", reminders.restraint_clocks_remind, order=40)
+        )

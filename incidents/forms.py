@@ -1,0 +1,549 @@
+"""Forms of the incidents app: they validate and normalise; services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from incidents.importer import MAX_IMPORT_BYTES
+from incidents.models import (
+    AgencyInformationRequest,
+    Call,
+    CallOutcome,
+    InterventionBasis,
+    InterventionOutcome,
+    InterventionRequest,
+    LawEnforcementActivity,
+    Reason,
+    RestraintReport,
+    StudentInvolved,
+)
+from incidents.sensitive import sensitive_terms
+from incidents.services import IncidentError, check_attorney_access
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_INPUTS = [DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def datetime_field(
+    label: str, *, required: bool = True, help_text: str = ""
+) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=DATETIME_INPUTS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+
+
+class SensitiveTextMixin:
+    """Warns, without blocking, when a narrative seems to hold immigration or citizenship
+    status, a visa or a place of birth (R-15): the first submit shows the warning and a box to
+    tick; saving then needs the box ticked."""
+
+    sensitive_fields: tuple[str, ...] = ()
+
+    def add_sensitive_confirmation(self) -> None:
+        self.fields["confirm_sensitive"] = forms.BooleanField(
+            label=_(
+                "I have re-read the text: it records no immigration or citizenship status, visa "
+                "or place of birth, and I want to save it."
+            ),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+        self.sensitive_found: list[str] = []
+
+    def check_sensitive(self, cleaned: dict[str, Any]) -> None:
+        texts = [cleaned.get(name) or "" for name in self.sensitive_fields]
+        found = sensitive_terms(*texts)
+        self.sensitive_found = found
+        if found:
+            # Shown only once something was found; ticking it lets the next submit save.
+            self.fields["confirm_sensitive"].widget = forms.CheckboxInput()
+        if found and not cleaned.get("confirm_sensitive"):
+            raise ValidationError(
+                gettext(
+                    "Warning: this text seems to mention immigration or citizenship status, a "
+                    "visa or a place of birth (%(words)s). The district never records that "
+                    "information. Remove it, or tick the box below to confirm and save."
+                )
+                % {"words": ", ".join(found)},
+                code="sensitive",
+            )
+
+
+class CallForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("narrative", "location")
+
+    occurred_at = datetime_field(_("When"))
+
+    class Meta:
+        model = Call
+        fields = [
+            "school",
+            "occurred_at",
+            "location",
+            "call_ref",
+            "requested_by",
+            "reason",
+            "emergency",
+            "responding_staff",
+            "outcome",
+            "narrative",
+        ]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, schools, staff, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["responding_staff"].queryset = staff
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_sensitive(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The service checks uniqueness and writes; the model's unique-constraint check would
+        # need the district, which the form does not hold.
+        pass
+
+    def call_data(self) -> dict[str, Any]:
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in {"school", "confirm_sensitive"}
+        }
+
+
+class StudentForm(forms.ModelForm):
+    class Meta:
+        model = StudentInvolved
+        fields = [
+            "student_ref",
+            "role",
+            "grade",
+            "race_ethnicity",
+            "sex",
+            "disability",
+            "english_learner",
+            "outcome",
+            "under_18",
+            "force_used",
+            "school_discipline",
+            "discipline_decided_by",
+        ]
+
+    def __init__(self, *args: Any, deciders=(), **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        from srp.models import User
+
+        self.fields["discipline_decided_by"].queryset = User.objects.filter(
+            pk__in=[u.pk for u in deciders]
+        )
+        self.fields["discipline_decided_by"].help_text = _(
+            "The principal or designee who decided it. An SRO never decides school discipline."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("school_discipline") and not cleaned.get("discipline_decided_by"):
+            self.add_error(
+                "discipline_decided_by", _("Name the administrator who decided the discipline.")
+            )
+        return cleaned
+
+
+class BaseStudentFormSet(forms.BaseFormSet):
+    def students(self) -> list[dict[str, Any]]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+StudentFormSet = forms.formset_factory(
+    StudentForm, formset=BaseStudentFormSet, extra=3, max_num=30, validate_max=True
+)
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this call voided?"), max_length=300)
+
+
+class ActivityForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = (
+        "narrative",
+        "premises_reason",
+        "attorney_exception_reason",
+        "parent_not_notified_reason",
+    )
+    occurred_at = datetime_field(_("When"))
+    attorney_access_at = datetime_field(_("When access to an attorney was given"), required=False)
+    parent_notified_at = datetime_field(
+        _("When the parent or guardian was notified"), required=False
+    )
+
+    class Meta:
+        model = LawEnforcementActivity
+        fields = [
+            "kind",
+            "student",
+            "occurred_at",
+            "on_premises",
+            "premises_reason",
+            "student_under_18",
+            "custodial_interrogation",
+            "detained_probable_cause",
+            "consent_search",
+            "attorney_access_at",
+            "attorney_access_method",
+            "attorney_access_before_waiver",
+            "attorney_exception",
+            "attorney_exception_reason",
+            "parent_notified_at",
+            "parent_notification_method",
+            "parent_not_notified_reason",
+            "narrative",
+        ]
+        widgets = {
+            "premises_reason": forms.Textarea(attrs={"rows": 2}),
+            "attorney_exception_reason": forms.Textarea(attrs={"rows": 2}),
+            "parent_not_notified_reason": forms.Textarea(attrs={"rows": 2}),
+            "narrative": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.fields["student"].queryset = call.students.all()
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        probe = LawEnforcementActivity(
+            call=self.call, **{k: v for k, v in cleaned.items() if k != "confirm_sensitive"}
+        )
+        if probe.on_premises and not probe.premises_reason.strip():
+            self.add_error("premises_reason", _("Say why the activity took place on premises."))
+        try:
+            check_attorney_access(probe)
+        except IncidentError as error:
+            for name, message in error.field_errors.items():
+                self.add_error(name, message)
+            raise ValidationError(error.message) from None
+        self.check_sensitive(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+    def activity_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
+
+
+BASIS_HELP = {
+    InterventionBasis.DANGER: _(
+        "Someone is in danger now and it keeps going: for example a student threatening others "
+        "with a weapon or attacking people."
+    ),
+    InterventionBasis.DISRUPTION: _(
+        "Teaching cannot go on now and it keeps going: a serious, ongoing disruption that staff "
+        "cannot settle themselves. Breaking a school rule is not enough."
+    ),
+    InterventionBasis.EMERGENCY: _(
+        "Another emergency under the district's emergencies policy, such as a fire, a lockdown or "
+        "a medical crisis."
+    ),
+}
+
+
+class InterventionRequestForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("description", "location")
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    basis = forms.ChoiceField(
+        label=_("Why are you asking safety staff to intervene?"),
+        choices=InterventionBasis.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only these three reasons are lawful. School rules and discipline are handled by the "
+            "principal or designee, not by safety staff."
+        ),
+    )
+    requester_role = forms.ChoiceField(
+        label=_("You are asking as"),
+        choices=[
+            (InterventionRequest.RequesterRole.TEACHER, _("Teacher")),
+            (InterventionRequest.RequesterRole.ADMINISTRATOR, _("Administrator")),
+        ],
+    )
+    location = forms.CharField(label=_("Where"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("What is happening"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def __init__(self, *args: Any, schools, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if schools.count() == 1:
+            self.fields["school"].initial = schools.first()
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_sensitive(cleaned)
+        return cleaned
+
+
+class SelfInitiatedForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("description", "outcome_notes", "location")
+
+    school = forms.ModelChoiceField(label=_("School"), queryset=None)
+    occurred_at = datetime_field(_("When"))
+    location = forms.CharField(label=_("Where"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("What was the emergency"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            c for c in InterventionOutcome.choices if c[0] != InterventionOutcome.SCHOOL_DISCIPLINE
+        ],
+    )
+    outcome_notes = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, schools, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.check_sensitive(cleaned)
+        return cleaned
+
+
+class RespondForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("outcome_notes",)
+
+    responded_by = forms.ModelChoiceField(label=_("Who responded"), queryset=None)
+    responded_at = datetime_field(_("When they responded"))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=InterventionOutcome.choices)
+    outcome_notes = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    discipline_decided_by = forms.ModelChoiceField(
+        label=_("Administrator who decided the discipline"),
+        queryset=None,
+        required=False,
+        help_text=_("Only when the outcome is school discipline. An SRO never decides it."),
+    )
+    call = forms.ModelChoiceField(label=_("Linked call for service"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, staff, deciders, calls, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        from srp.models import User
+
+        self.fields["responded_by"].queryset = staff
+        self.fields["discipline_decided_by"].queryset = User.objects.filter(
+            pk__in=[u.pk for u in deciders]
+        )
+        self.fields["call"].queryset = calls
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("outcome") == InterventionOutcome.SCHOOL_DISCIPLINE and not cleaned.get(
+            "discipline_decided_by"
+        ):
+            self.add_error(
+                "discipline_decided_by", _("Name the administrator who decided the discipline.")
+            )
+        self.check_sensitive(cleaned)
+        return cleaned
+
+
+class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("leading_activity", "injuries", "recommendations")
+
+    occurred_at = datetime_field(_("Date and time"))
+    report_submitted_at = datetime_field(_("Report submitted at"), required=False)
+    parent_verbal_notice_at = datetime_field(_("Verbal notice to the parent at"), required=False)
+    parent_written_notice_at = datetime_field(_("Written notice to the parent at"), required=False)
+
+    class Meta:
+        model = RestraintReport
+        fields = [
+            "school",
+            "call",
+            "occurred_at",
+            "staff_member",
+            "staff_title",
+            "kind",
+            "restraint_type",
+            "duration_minutes",
+            "students_count",
+            "leading_activity",
+            "student_injured",
+            "staff_injured",
+            "injuries",
+            "recommendations",
+            "report_submitted_at",
+            "parent_verbal_notice_at",
+            "parent_written_notice_at",
+        ]
+        widgets = {
+            "leading_activity": forms.Textarea(attrs={"rows": 3}),
+            "injuries": forms.Textarea(attrs={"rows": 2}),
+            "recommendations": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, schools, staff, calls, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["staff_member"].queryset = staff
+        self.fields["call"].queryset = calls
+        if self.instance.pk:
+            self.fields["school"].disabled = True
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        occurred = cleaned.get("occurred_at")
+        if occurred:
+            for name in (
+                "report_submitted_at",
+                "parent_verbal_notice_at",
+                "parent_written_notice_at",
+            ):
+                value = cleaned.get(name)
+                if value and value < occurred:
+                    self.add_error(name, _("This cannot come before the restraint or isolation."))
+        call, school = cleaned.get("call"), cleaned.get("school")
+        if call and school and call.school_id != school.pk:
+            self.add_error("call", _("This call is at another school."))
+        self.check_sensitive(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+    def report_data(self) -> dict[str, Any]:
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in {"school", "confirm_sensitive"}
+        }
+
+
+class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("what_was_asked", "notes")
+
+    class Meta:
+        model = AgencyInformationRequest
+        fields = [
+            "received_on",
+            "agency",
+            "school",
+            "what_was_asked",
+            "legal_basis",
+            "immigration_enforcement",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "what_was_asked": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "immigration_enforcement": _(
+                "Such a request is answered only on an order signed by a judge; otherwise it is "
+                "refused and sent to the program administrator."
+            )
+        }
+
+    def __init__(self, *args: Any, schools, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].required = False
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # Describing the request itself may need these words; the warning still asks to confirm
+        # that no person's status is being written down.
+        self.check_sensitive(cleaned)
+        return cleaned
+
+    def _post_clean(self) -> None:
+        pass
+
+    def request_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, a header row with exactly the columns below, at most 50 MB."),
+    )
+
+    def clean_file(self):  # noqa: ANN201
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s MB; the largest accepted is %(max)s MB.")
+                % {"size": upload.size // (1024 * 1024), "max": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError(_("Choose a .csv file."))
+        return upload
+
+
+class CallFilterForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("Any"))] + Reason.choices, required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("Any"))] + CallOutcome.choices, required=False
+    )
+    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, schools, staff, **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["staff"].queryset = staff
+
+    def apply(self, qs, *, paths: dict[str, str | None]):  # noqa: ANN001, ANN201
+        """Filter `qs`; `paths` maps each filter (school, when, reason, outcome, staff) to the
+        lookup path on this queryset's model, or None when that filter does not apply."""
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        for name in ("school", "reason", "outcome", "staff"):
+            path = paths.get(name)
+            if path and data.get(name):
+                qs = qs.filter(**{path: data[name]})
+        when = paths.get("when")
+        if when and data.get("date_from"):
+            qs = qs.filter(**{f"{when}__date__gte": data["date_from"]})
+        if when and data.get("date_to"):
+            qs = qs.filter(**{f"{when}__date__lte": data["date_to"]})
+        return qs

@@ -1,0 +1,45 @@
+"""`manage.py import_calls --district CODE FILE.csv`: import a police agency's calls (R-16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from incidents.importer import import_calls
+from srp.models import District
+
+
+class Command(BaseCommand):
+    help = "Import calls for service from a CSV file (all rows, or none)."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--district", required=True, help="The district's state code.")
+        parser.add_argument("file", help="The CSV file (UTF-8, header row required).")
+
+    def handle(self, *args, district: str, file: str, **options) -> None:
+        try:
+            target = District.objects.get(code=district)
+        except District.DoesNotExist:
+            raise CommandError(f"No district has code {district!r}.") from None
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No file at {file}.")
+        with path.open("rb") as binary:
+            result = import_calls(binary, district=target, filename=path.name, by=None)
+        if not result.ok:
+            for error in result.errors:
+                column = f" column {error.column}" if error.column else ""
+                self.stderr.write(f"row {error.row}{column}: {error.message}")
+            if result.error_count > len(result.errors):
+                self.stderr.write(f"… and {result.error_count - len(result.errors)} more errors.")
+            raise CommandError(
+                f"Nothing was imported: {result.error_count} error(s) in {result.rows} rows."
+            )
+        rate = result.rows / result.seconds if result.seconds else 0
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {result.calls} calls and {result.students} students from "
+                f"{result.rows} rows in {result.seconds:.1f} s ({rate:,.0f} rows/s)."
+            )
+        )

@@ -1,0 +1,598 @@
+"""Writes of the incidents app. Each service checks its rule, writes inside a transaction and
+records who did it; views catch `IncidentError` and show its message."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import StaffMember
+from incidents.models import (
+    ATTORNEY_ACCESS_FROM,
+    AgencyInformationRequest,
+    Call,
+    InterventionBasis,
+    InterventionOutcome,
+    InterventionRequest,
+    LawEnforcementActivity,
+    RestraintReport,
+    StudentInvolved,
+)
+from srp.models import Membership, School
+from srp.outbox import email_queue
+from srp.roles import Role
+
+if TYPE_CHECKING:
+    from srp.models import District, User
+
+
+class IncidentError(Exception):
+    """A rule of SPEC §5 was broken; `message` is written for the person at the keyboard.
+
+    `field_errors` maps form fields to messages when the rule concerns particular fields.
+    """
+
+    def __init__(self, message: str, field_errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+# Shared checks ------------------------------------------------------------------------------
+def _check_school(school: School, district: District) -> None:
+    if school.district_id != district.pk:
+        raise IncidentError(_("This school belongs to another district."))
+
+
+def _check_staff(staff: StaffMember | None, district: District) -> None:
+    if staff is not None and staff.district_id != district.pk:
+        raise IncidentError(_("This staff member belongs to another district."))
+
+
+def _check_not_future(when: datetime.datetime, field: str) -> None:
+    if when > timezone.now() + datetime.timedelta(minutes=5):
+        raise IncidentError(
+            _("This date is in the future."), {field: _("This date is in the future.")}
+        )
+
+
+def discipline_deciders(*, district: District, school: School) -> list[User]:
+    """Who may decide school discipline at `school` (R-11): the principal or designee of the
+    school, or the program administrator; never someone on the safety staff roster as an SRO."""
+    from srp.models import User
+
+    memberships = Membership.objects.active().filter(district=district)
+    decider_ids = memberships.filter(
+        Q(role=Role.PRINCIPAL, schools=school) | Q(role=Role.PROGRAM_ADMIN)
+    ).values("user_id")
+    sro_user_ids = StaffMember.objects.filter(kind=StaffMember.Kind.SRO, user__isnull=False).values(
+        "user_id"
+    )
+    return list(
+        User.objects.filter(pk__in=decider_ids)
+        .exclude(pk__in=sro_user_ids)
+        .order_by("last_name", "first_name")
+    )
+
+
+def check_discipline_decider(*, user: User | None, district: District, school: School) -> None:
+    if user is None:
+        raise IncidentError(
+            _("School discipline must name the administrator who decided it."),
+            {"discipline_decided_by": _("Name the administrator who decided the discipline.")},
+        )
+    if user.pk not in {u.pk for u in discipline_deciders(district=district, school=school)}:
+        raise IncidentError(
+            _("Only the principal or designee decides school discipline, never an SRO."),
+            {
+                "discipline_decided_by": _(
+                    "Choose the principal or an administrator of this school."
+                )
+            },
+        )
+
+
+# Calls ----------------------------------------------------------------------------------------
+CALL_FIELDS = (
+    "call_ref",
+    "occurred_at",
+    "location",
+    "requested_by",
+    "reason",
+    "emergency",
+    "responding_staff",
+    "narrative",
+    "outcome",
+)
+STUDENT_FIELDS = (
+    "student_ref",
+    "role",
+    "grade",
+    "race_ethnicity",
+    "sex",
+    "disability",
+    "english_learner",
+    "outcome",
+    "under_18",
+    "force_used",
+    "school_discipline",
+    "discipline_decided_by",
+)
+
+
+def _validate_students(
+    students: list[dict[str, Any]], *, district: District, school: School
+) -> None:
+    for student in students:
+        if student.get("school_discipline"):
+            check_discipline_decider(
+                user=student.get("discipline_decided_by"), district=district, school=school
+            )
+        else:
+            student["discipline_decided_by"] = None
+
+
+def call_create(
+    *,
+    district: District,
+    school: School,
+    data: dict[str, Any],
+    students: list[dict[str, Any]],
+    by: User,
+) -> Call:
+    """Record a call with its students. The school and staff must be in `district`; a call
+    reference is unique in the district; discipline names an administrator (R-11)."""
+    _check_school(school, district)
+    _check_staff(data.get("responding_staff"), district)
+    _check_not_future(data["occurred_at"], "occurred_at")
+    _validate_students(students, district=district, school=school)
+    ref = (data.get("call_ref") or "").strip()
+    with transaction.atomic():
+        if ref and Call.objects.filter(district=district, call_ref=ref).exists():
+            raise IncidentError(
+                _("A call with this agency call number is already recorded."),
+                {"call_ref": _("A call with this agency call number is already recorded.")},
+            )
+        call = Call(district=district, school=school, created_by=by, source=Call.Source.FORM)
+        for name in CALL_FIELDS:
+            if name in data:
+                setattr(call, name, data[name])
+        call.call_ref = ref
+        call._history_user = by
+        call.save()
+        for student in students:
+            record = StudentInvolved(call=call, **{k: student.get(k) for k in STUDENT_FIELDS})
+            record.student_ref = record.student_ref or ""
+            record._history_user = by
+            record.save()
+    return call
+
+
+def call_update(*, call: Call, data: dict[str, Any], by: User) -> Call:
+    """Change the call's own fields (its history keeps the old values)."""
+    if call.status == Call.Status.VOIDED:
+        raise IncidentError(_("A voided call cannot be changed."))
+    _check_staff(data.get("responding_staff"), call.district)
+    if "occurred_at" in data:
+        _check_not_future(data["occurred_at"], "occurred_at")
+    ref = (data.get("call_ref") or "").strip()
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if (
+            ref
+            and Call.objects.filter(district_id=call.district_id, call_ref=ref)
+            .exclude(pk=call.pk)
+            .exists()
+        ):
+            raise IncidentError(
+                _("A call with this agency call number is already recorded."),
+                {"call_ref": _("A call with this agency call number is already recorded.")},
+            )
+        for name in CALL_FIELDS:
+            if name in data:
+                setattr(call, name, data[name])
+        call.call_ref = ref
+        call._history_user = by
+        call.save()
+    return call
+
+
+def student_add(*, call: Call, data: dict[str, Any], by: User) -> StudentInvolved:
+    if call.status == Call.Status.VOIDED:
+        raise IncidentError(_("A voided call cannot be changed."))
+    _validate_students([data], district=call.district, school=call.school)
+    with transaction.atomic():
+        record = StudentInvolved(call=call, **{k: data.get(k) for k in STUDENT_FIELDS})
+        record.student_ref = record.student_ref or ""
+        record._history_user = by
+        record.save()
+    return record
+
+
+def call_void(*, call: Call, reason: str, by: User) -> Call:
+    """Mark a call entered in error as voided. Calls are never deleted (R-23)."""
+    reason = reason.strip()
+    if not reason:
+        raise IncidentError(_("Say why the call is voided."), {"reason": _("Say why.")})
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        if call.status == Call.Status.VOIDED:
+            raise IncidentError(_("This call is already voided."))
+        call.status = Call.Status.VOIDED
+        call.void_reason = reason[:300]
+        call._history_user = by
+        call.save(update_fields=["status", "void_reason"])
+    return call
+
+
+# Law-enforcement activity ---------------------------------------------------------------------
+def check_attorney_access(activity: LawEnforcementActivity) -> None:
+    """R-12: a covered contact with a student under 18 needs attorney access or an exception,
+    and the parent or guardian notification (or why there was none)."""
+    errors: dict[str, str] = {}
+    if activity.attorney_access_required:
+        has_exception = bool(activity.attorney_exception and activity.attorney_exception_reason)
+        if activity.attorney_exception and not activity.attorney_exception_reason.strip():
+            errors["attorney_exception_reason"] = _("Explain why the exception applied.")
+        elif not has_exception:
+            if activity.attorney_access_at is None:
+                errors["attorney_access_at"] = _(
+                    "Record when access to an attorney was given, or the exception that applied."
+                )
+            if not activity.attorney_access_method:
+                errors["attorney_access_method"] = _("Record how access to an attorney was given.")
+            if not activity.attorney_access_before_waiver:
+                errors["attorney_access_before_waiver"] = _(
+                    "Access to an attorney must come before any waiver of rights."
+                )
+            if activity.attorney_access_at and activity.attorney_access_at > activity.occurred_at:
+                errors["attorney_access_at"] = _(
+                    "Access to an attorney must be given before the questioning, detention or "
+                    "search."
+                )
+        if activity.parent_notified_at is None and not activity.parent_not_notified_reason.strip():
+            errors["parent_notified_at"] = _(
+                "Record when the parent or guardian was notified, or why they were not."
+            )
+    if errors:
+        raise IncidentError(
+            _(
+                "A student under 18 was questioned in custody, detained or asked to consent to a "
+                "search: the record needs access to an attorney and the parent notification."
+            ),
+            errors,
+        )
+
+
+def activity_create(*, call: Call, data: dict[str, Any], by: User) -> LawEnforcementActivity:
+    if call.status == Call.Status.VOIDED:
+        raise IncidentError(_("A voided call cannot be changed."))
+    activity = LawEnforcementActivity(call=call, created_by=by, **data)
+    student = data.get("student")
+    if student is not None and student.call_id != call.pk:
+        raise IncidentError(_("This student is not part of this call."))
+    _check_not_future(activity.occurred_at, "occurred_at")
+    if activity.on_premises and not activity.premises_reason.strip():
+        raise IncidentError(
+            _("Say why the activity took place on school premises."),
+            {"premises_reason": _("Say why the activity took place on school premises.")},
+        )
+    check_attorney_access(activity)
+    with transaction.atomic():
+        activity._history_user = by
+        activity.save()
+    return activity
+
+
+# Intervention requests ------------------------------------------------------------------------
+INTERVENTION_TRANSITIONS: dict[str, set[str]] = {
+    InterventionRequest.Status.OPEN: {
+        InterventionRequest.Status.RESPONDED,
+        InterventionRequest.Status.WITHDRAWN,
+    },
+    InterventionRequest.Status.RESPONDED: set(),
+    InterventionRequest.Status.WITHDRAWN: set(),
+}
+
+
+def _transition(request: InterventionRequest, target: str) -> None:
+    if target not in INTERVENTION_TRANSITIONS[request.status]:
+        raise IncidentError(
+            _("This request is %(status)s and cannot change now.")
+            % {"status": request.get_status_display().lower()}
+        )
+    request.status = target
+
+
+def _check_basis(basis: str) -> None:
+    if basis not in InterventionBasis.values:
+        raise IncidentError(
+            _(
+                "Safety staff may be asked to intervene only for one of the three lawful bases; "
+                "school rules and discipline are for school administrators."
+            ),
+            {"basis": _("Choose one of the three lawful bases.")},
+        )
+
+
+def intervention_request_create(
+    *,
+    district: District,
+    school: School,
+    basis: str,
+    requester_role: str,
+    description: str,
+    location: str = "",
+    requested_at: datetime.datetime | None = None,
+    by: User,
+) -> InterventionRequest:
+    """A teacher or administrator asks for an intervention on one of the lawful bases (R-10)."""
+    _check_school(school, district)
+    _check_basis(basis)
+    if requester_role not in (
+        InterventionRequest.RequesterRole.TEACHER,
+        InterventionRequest.RequesterRole.ADMINISTRATOR,
+    ):
+        raise IncidentError(_("Only a teacher or an administrator can file a request."))
+    if not description.strip():
+        raise IncidentError(_("Describe what is happening."), {"description": _("Required.")})
+    requested_at = requested_at or timezone.now()
+    _check_not_future(requested_at, "requested_at")
+    with transaction.atomic():
+        request = InterventionRequest(
+            district=district,
+            school=school,
+            kind=InterventionRequest.Kind.REQUEST,
+            basis=basis,
+            requested_by=by,
+            requester_role=requester_role,
+            requested_at=requested_at,
+            location=location,
+            description=description,
+        )
+        request._history_user = by
+        request.save()
+    return request
+
+
+def intervention_self_initiated_create(
+    *,
+    district: District,
+    school: School,
+    staff_member: StaffMember,
+    occurred_at: datetime.datetime,
+    description: str,
+    location: str = "",
+    outcome: str,
+    outcome_notes: str = "",
+    call: Call | None = None,
+    by: User,
+) -> InterventionRequest:
+    """Safety staff intervened in an emergency without being asked: recorded as such (R-10)."""
+    _check_school(school, district)
+    _check_staff(staff_member, district)
+    _check_not_future(occurred_at, "requested_at")
+    if outcome == InterventionOutcome.SCHOOL_DISCIPLINE:
+        raise IncidentError(
+            _("Safety staff do not impose school discipline; hand the matter to an administrator."),
+            {"outcome": _("Safety staff do not impose school discipline.")},
+        )
+    if call is not None and (call.district_id != district.pk or call.school_id != school.pk):
+        raise IncidentError(_("The linked call is at another school."))
+    with transaction.atomic():
+        request = InterventionRequest(
+            district=district,
+            school=school,
+            kind=InterventionRequest.Kind.SELF_INITIATED,
+            basis=InterventionBasis.EMERGENCY,
+            requested_by=by,
+            requester_role=InterventionRequest.RequesterRole.SAFETY_STAFF,
+            requested_at=occurred_at,
+            location=location,
+            description=description,
+            status=InterventionRequest.Status.RESPONDED,
+            responded_by=staff_member,
+            responded_at=occurred_at,
+            outcome=outcome,
+            outcome_notes=outcome_notes,
+            call=call,
+        )
+        request._history_user = by
+        request.save()
+    return request
+
+
+def intervention_respond(
+    *,
+    request: InterventionRequest,
+    responded_by: StaffMember,
+    responded_at: datetime.datetime,
+    outcome: str,
+    outcome_notes: str = "",
+    discipline_decided_by: User | None = None,
+    call: Call | None = None,
+    by: User,
+) -> InterventionRequest:
+    """Record who answered an open request, when, and how it ended (R-10, R-11)."""
+    district = request.district
+    _check_staff(responded_by, district)
+    if responded_at < request.requested_at:
+        raise IncidentError(
+            _("The response cannot come before the request."),
+            {"responded_at": _("The response cannot come before the request.")},
+        )
+    _check_not_future(responded_at, "responded_at")
+    if outcome not in InterventionOutcome.values:
+        raise IncidentError(_("Choose an outcome."), {"outcome": _("Choose an outcome.")})
+    if outcome == InterventionOutcome.SCHOOL_DISCIPLINE:
+        check_discipline_decider(
+            user=discipline_decided_by, district=district, school=request.school
+        )
+    else:
+        discipline_decided_by = None
+    if call is not None and (
+        call.district_id != district.pk or call.school_id != request.school_id
+    ):
+        raise IncidentError(
+            _("The linked call is at another school."), {"call": _("Choose a call at this school.")}
+        )
+    with transaction.atomic():
+        request = InterventionRequest.objects.select_for_update().get(pk=request.pk)
+        _transition(request, InterventionRequest.Status.RESPONDED)
+        request.responded_by = responded_by
+        request.responded_at = responded_at
+        request.outcome = outcome
+        request.outcome_notes = outcome_notes
+        request.discipline_decided_by = discipline_decided_by
+        request.call = call
+        request._history_user = by
+        request.save()
+    return request
+
+
+def intervention_withdraw(*, request: InterventionRequest, by: User) -> InterventionRequest:
+    with transaction.atomic():
+        request = InterventionRequest.objects.select_for_update().get(pk=request.pk)
+        _transition(request, InterventionRequest.Status.WITHDRAWN)
+        request._history_user = by
+        request.save(update_fields=["status"])
+    return request
+
+
+# Restraint and isolation ----------------------------------------------------------------------
+RESTRAINT_FIELDS = (
+    "call",
+    "occurred_at",
+    "staff_member",
+    "staff_title",
+    "leading_activity",
+    "kind",
+    "restraint_type",
+    "duration_minutes",
+    "students_count",
+    "student_injured",
+    "staff_injured",
+    "injuries",
+    "recommendations",
+    "report_submitted_at",
+    "parent_verbal_notice_at",
+    "parent_written_notice_at",
+)
+
+
+def _check_restraint(report: RestraintReport) -> None:
+    errors = {}
+    for name in ("report_submitted_at", "parent_verbal_notice_at", "parent_written_notice_at"):
+        value = getattr(report, name)
+        if value is not None and value < report.occurred_at:
+            errors[name] = _("This cannot come before the restraint or isolation.")
+    if errors:
+        raise IncidentError(
+            _("A report or notice cannot be dated before the restraint or isolation."), errors
+        )
+    _check_not_future(report.occurred_at, "occurred_at")
+    if report.call_id and (
+        report.call.district_id != report.district_id or report.call.school_id != report.school_id
+    ):
+        raise IncidentError(_("The linked call is at another school."))
+    _check_staff(report.staff_member, report.district)
+
+
+def restraint_report_create(
+    *, district: District, school: School, data: dict[str, Any], by: User
+) -> RestraintReport:
+    _check_school(school, district)
+    report = RestraintReport(district=district, school=school, created_by=by)
+    for name in RESTRAINT_FIELDS:
+        if name in data:
+            setattr(report, name, data[name])
+    _check_restraint(report)
+    with transaction.atomic():
+        report._history_user = by
+        report.save()
+    return report
+
+
+def restraint_report_update(
+    *, report: RestraintReport, data: dict[str, Any], by: User
+) -> RestraintReport:
+    with transaction.atomic():
+        report = RestraintReport.objects.select_for_update().get(pk=report.pk)
+        for name in RESTRAINT_FIELDS:
+            if name in data:
+                setattr(report, name, data[name])
+        _check_restraint(report)
+        report._history_user = by
+        report.save()
+    return report
+
+
+# Outside-agency information requests (R-15) ---------------------------------------------------
+def agency_request_log(
+    *, district: District, data: dict[str, Any], by: User
+) -> AgencyInformationRequest:
+    """Log a request from an outside agency. An immigration-enforcement request without a
+    judge's order is refused, whatever was chosen, and routed to the program administrator,
+    who is emailed."""
+    school = data.get("school")
+    if school is not None:
+        _check_school(school, district)
+    record = AgencyInformationRequest(district=district, logged_by=by, **data)
+    if record.immigration_enforcement:
+        record.routed_to_program_admin = True
+        if record.legal_basis != AgencyInformationRequest.LegalBasis.JUDICIAL_ORDER:
+            record.status = AgencyInformationRequest.Status.REFUSED
+    else:
+        record.routed_to_program_admin = bool(data.get("routed_to_program_admin", False))
+    try:
+        record.full_clean(exclude=["district", "logged_by", "school"])
+    except ValidationError as exc:
+        raise IncidentError(
+            _("Please check the request."), {k: " ".join(v) for k, v in exc.message_dict.items()}
+        ) from None
+    with transaction.atomic():
+        record._history_user = by
+        record.save()
+        if record.routed_to_program_admin:
+            admins = (
+                Membership.objects.active()
+                .filter(district=district, role=Role.PROGRAM_ADMIN)
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+            recipients = sorted(set(admins))
+            if recipients:
+                email_queue(
+                    to=recipients,
+                    template="incidents/email/agency_request_routed",
+                    context={
+                        "record": record,
+                        "path": reverse("incidents:agency_request_detail", args=[record.pk]),
+                    },
+                )
+    return record
+
+
+__all__ = [
+    "ATTORNEY_ACCESS_FROM",
+    "IncidentError",
+    "activity_create",
+    "agency_request_log",
+    "call_create",
+    "call_update",
+    "call_void",
+    "intervention_request_create",
+    "intervention_respond",
+    "intervention_self_initiated_create",
+    "intervention_withdraw",
+    "restraint_report_create",
+    "restraint_report_update",
+    "student_add",
+]

@@ -1,0 +1,949 @@
+"""Views of calls, interventions, activities, restraint reports, incidents and imports.
+
+Every view reaches its records through `incidents.selectors`, which applies the user's scope:
+another district's or another school's record is a 404, a role that may not write gets 403.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from incidents import selectors
+from incidents.clocks import restraint_clocks
+from incidents.forms import (
+    ActivityForm,
+    AgencyRequestForm,
+    CallFilterForm,
+    CallForm,
+    ImportForm,
+    InterventionRequestForm,
+    RespondForm,
+    RestraintReportForm,
+    SelfInitiatedForm,
+    StudentForm,
+    StudentFormSet,
+    VoidForm,
+)
+from incidents.importer import COLUMNS, import_calls
+from incidents.models import (
+    Call,
+    CallOutcome,
+    ImportBatch,
+    InterventionBasis,
+    InterventionOutcome,
+    InterventionRequest,
+    Reason,
+    RestraintReport,
+    StudentInvolved,
+)
+from incidents.services import (
+    IncidentError,
+    activity_create,
+    agency_request_log,
+    call_create,
+    call_update,
+    call_void,
+    discipline_deciders,
+    intervention_request_create,
+    intervention_respond,
+    intervention_self_initiated_create,
+    intervention_withdraw,
+    restraint_report_create,
+    restraint_report_update,
+    student_add,
+)
+from srp.csv_export import csv_response
+from srp.history import render_history
+from srp.models import SchoolYear
+from srp.roles import Role
+
+PAGE_SIZE = 50
+
+
+def _show_error(request: HttpRequest, form: Any, error: IncidentError) -> None:
+    """Attach a service error to the form's fields, or to the form as a whole."""
+    attached = False
+    for name, message in error.field_errors.items():
+        if name in form.fields:
+            form.add_error(name, message)
+            attached = True
+    if not attached:
+        form.add_error(None, error.message)
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _filter_form(request: HttpRequest) -> CallFilterForm:
+    scope = request.scope
+    return CallFilterForm(
+        request.GET or None,
+        schools=selectors.schools_for_writing(scope),
+        staff=selectors.staff_for_district(scope),
+    )
+
+
+def _local(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# Calls ----------------------------------------------------------------------------------------
+CALL_PATHS = {
+    "school": "school",
+    "when": "occurred_at",
+    "reason": "reason",
+    "outcome": "outcome",
+    "staff": "responding_staff",
+}
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    calls = selectors.calls_for_scope(request.scope)
+    form = _filter_form(request)
+    calls = form.apply(calls, paths=CALL_PATHS).for_list()
+    return render(
+        request,
+        "incidents/call_list.html",
+        {"page": _page(request, calls), "filter_form": form},
+    )
+
+
+def call_export(request: HttpRequest) -> HttpResponse:
+    """One row per student (a call without students has one row), like the import format."""
+    calls = selectors.calls_for_scope(request.scope)
+    calls = _filter_form(request).apply(calls, paths=CALL_PATHS)
+    students = (
+        StudentInvolved.objects.filter(call__in=calls.values("pk"))
+        .select_related("call__school", "call__responding_staff")
+        .order_by("call__occurred_at", "call_id", "pk")
+    )
+    lonely = calls.filter(students__isnull=True).select_related("school", "responding_staff")
+    header = [*COLUMNS, "status", "location", "narrative"]
+
+    def call_cells(call: Call) -> list[Any]:
+        return [
+            call.call_ref or f"srp-{call.pk}",
+            timezone.localtime(call.occurred_at).isoformat(timespec="minutes"),
+            call.school.building_code,
+            call.requested_by,
+            call.reason,
+            "yes" if call.emergency else "no",
+            call.responding_staff.badge_number,
+            call.outcome,
+        ]
+
+    def rows():  # noqa: ANN202
+        for s in students.iterator(chunk_size=2000):
+            yield [
+                *call_cells(s.call),
+                s.student_ref,
+                s.grade,
+                s.race_ethnicity,
+                s.sex,
+                s.disability,
+                s.english_learner,
+                s.outcome,
+                s.call.status,
+                s.call.location,
+                s.call.narrative,
+            ]
+        for call in lonely.iterator(chunk_size=2000):
+            yield [
+                *call_cells(call),
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                call.status,
+                call.location,
+                call.narrative,
+            ]
+
+    return csv_response("calls.csv", header, rows())
+
+
+def _call_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+    scope = request.scope
+    return {
+        "schools": selectors.schools_for_writing(scope),
+        "staff": selectors.staff_for_district(scope),
+    }
+
+
+def _deciders_for_scope(request: HttpRequest, school: Any = None) -> list[Any]:
+    scope = request.scope
+    schools = [school] if school else list(selectors.schools_for_writing(scope))
+    seen: dict[int, Any] = {}
+    for s in schools:
+        for user in discipline_deciders(district=scope.district, school=s):
+            seen[user.pk] = user
+    return sorted(seen.values(), key=lambda u: (u.last_name, u.first_name))
+
+
+def call_create_view(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(*selectors.CALL_ROLES)
+    mine = selectors.staff_member_for_user(scope)
+    initial = {"responding_staff": mine} if mine else {}
+    form = CallForm(request.POST or None, initial=initial, **_call_form_kwargs(request))
+    deciders = _deciders_for_scope(request)
+    formset = StudentFormSet(
+        request.POST or None, prefix="students", form_kwargs={"deciders": deciders}
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            call = call_create(
+                district=scope.district,
+                school=form.cleaned_data["school"],
+                data=form.call_data(),
+                students=formset.students(),
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Call recorded."))
+            return redirect("incidents:call_detail", pk=call.pk)
+    return render(
+        request,
+        "incidents/call_form.html",
+        {"form": form, "formset": formset, "title": _("Log a call for service")},
+    )
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    students = call.students.select_related("discipline_decided_by")
+    activities = call.activities.select_related("student")
+    return render(
+        request,
+        "incidents/call_detail.html",
+        {
+            "call": call,
+            "students": students,
+            "activities": activities,
+            "requests": call.intervention_requests.select_related("requested_by"),
+            "restraints": call.restraint_reports.all(),
+            "void_form": VoidForm(),
+        },
+    )
+
+
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    form = CallForm(request.POST or None, instance=call, **_call_form_kwargs(request))
+    form.fields["school"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            call_update(call=call, data=form.call_data(), by=request.user)
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Call saved."))
+            return redirect("incidents:call_detail", pk=call.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit call"),
+            "back_url": reverse("incidents:call_detail", args=[call.pk]),
+        },
+    )
+
+
+@require_POST
+def call_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            call_void(call=call, reason=form.cleaned_data["reason"], by=request.user)
+        except IncidentError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The call is marked as voided. It stays on record."))
+    else:
+        messages.error(request, _("Say why the call is voided."))
+    return redirect("incidents:call_detail", pk=call.pk)
+
+
+def call_history(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    return render_history(request, call, back_url=reverse("incidents:call_detail", args=[pk]))
+
+
+def student_create(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    form = StudentForm(request.POST or None, deciders=_deciders_for_scope(request, call.school))
+    if request.method == "POST" and form.is_valid():
+        try:
+            student_add(call=call, data=form.cleaned_data, by=request.user)
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Student added."))
+            return redirect("incidents:call_detail", pk=call.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Add a student to the call"),
+            "back_url": reverse("incidents:call_detail", args=[call.pk]),
+        },
+    )
+
+
+# Activities -----------------------------------------------------------------------------------
+def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    form = ActivityForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_create(call=call, data=form.activity_data(), by=request.user)
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Law-enforcement activity recorded."))
+            return redirect("incidents:call_detail", pk=call.pk)
+    return render(
+        request,
+        "incidents/activity_form.html",
+        {
+            "form": form,
+            "call": call,
+            "title": _("Record law-enforcement activity"),
+            "back_url": reverse("incidents:call_detail", args=[call.pk]),
+        },
+    )
+
+
+ACTIVITY_PATHS = {
+    "school": "call__school",
+    "when": "occurred_at",
+    "staff": "call__responding_staff",
+}
+
+
+def activity_list(request: HttpRequest) -> HttpResponse:
+    activities = selectors.activities_for_scope(request.scope)
+    form = _filter_form(request)
+    activities = form.apply(activities, paths=ACTIVITY_PATHS).for_list()
+    return render(
+        request,
+        "incidents/activity_list.html",
+        {"page": _page(request, activities), "filter_form": form},
+    )
+
+
+def activity_export(request: HttpRequest) -> HttpResponse:
+    activities = (
+        _filter_form(request)
+        .apply(selectors.activities_for_scope(request.scope), paths=ACTIVITY_PATHS)
+        .for_list()
+    )
+    header = [
+        "call_ref", "occurred_at", "school_code", "kind", "on_premises", "premises_reason",
+        "student_under_18", "custodial_interrogation", "detained_probable_cause",
+        "consent_search", "attorney_access_at", "attorney_access_method",
+        "attorney_access_before_waiver", "attorney_exception", "attorney_exception_reason",
+        "parent_notified_at", "attorney_access_compliant",
+    ]  # fmt: skip
+
+    def rows():  # noqa: ANN202
+        for a in activities.iterator(chunk_size=2000):
+            yield [
+                a.call.call_ref or f"srp-{a.call_id}", _local(a.occurred_at),
+                a.call.school.building_code, a.kind, a.on_premises, a.premises_reason,
+                a.student_under_18, a.custodial_interrogation, a.detained_probable_cause,
+                a.consent_search, _local(a.attorney_access_at), a.attorney_access_method,
+                a.attorney_access_before_waiver, a.attorney_exception,
+                a.attorney_exception_reason, _local(a.parent_notified_at),
+                a.attorney_access_compliant,
+            ]  # fmt: skip
+
+    return csv_response("activities.csv", header, rows())
+
+
+def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity_for_user(request, pk)
+    return render_history(
+        request, activity, back_url=reverse("incidents:call_detail", args=[activity.call_id])
+    )
+
+
+# Intervention requests ------------------------------------------------------------------------
+INTERVENTION_PATHS = {"school": "school", "when": "requested_at", "staff": "responded_by"}
+
+
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    requests = selectors.interventions_for_scope(scope)
+    form = _filter_form(request)
+    requests = form.apply(requests, paths=INTERVENTION_PATHS)
+    basis = request.GET.get("basis", "")
+    if basis in InterventionBasis.values:
+        requests = requests.filter(basis=basis)
+    return render(
+        request,
+        "incidents/intervention_list.html",
+        {
+            "page": _page(request, requests.for_list()),
+            "filter_form": form,
+            "can_file": scope.has(*selectors.REQUEST_FILERS),
+            "can_self_initiate": scope.has(Role.SAFETY_STAFF),
+        },
+    )
+
+
+def intervention_export(request: HttpRequest) -> HttpResponse:
+    requests = (
+        _filter_form(request)
+        .apply(selectors.interventions_for_scope(request.scope), paths=INTERVENTION_PATHS)
+        .for_list()
+    )
+    header = [
+        "id", "school_code", "kind", "basis", "requester_role", "requested_at", "status",
+        "responded_by_badge", "responded_at", "response_minutes", "outcome", "call_ref",
+        "description", "outcome_notes",
+    ]  # fmt: skip
+
+    def rows():  # noqa: ANN202
+        for r in requests.iterator(chunk_size=2000):
+            yield [
+                r.pk, r.school.building_code, r.kind, r.basis, r.requester_role,
+                _local(r.requested_at), r.status,
+                r.responded_by.badge_number if r.responded_by else "", _local(r.responded_at),
+                r.response_minutes if r.response_minutes is not None else "", r.outcome,
+                (r.call.call_ref or f"srp-{r.call_id}") if r.call else "", r.description,
+                r.outcome_notes,
+            ]  # fmt: skip
+
+    return csv_response("intervention-requests.csv", header, rows())
+
+
+def intervention_create(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(*selectors.REQUEST_FILERS)
+    schools = selectors.request_schools_for_filing(scope)
+    role = (
+        "teacher"
+        if scope.has(Role.SCHOOL_STAFF) and not scope.has(Role.PRINCIPAL, Role.PROGRAM_ADMIN)
+        else "administrator"
+    )
+    form = InterventionRequestForm(
+        request.POST or None, schools=schools, initial={"requester_role": role}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = intervention_request_create(
+                district=scope.district,
+                school=data["school"],
+                basis=data["basis"],
+                requester_role=data["requester_role"],
+                description=data["description"],
+                location=data["location"],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Your request was sent to safety staff."))
+            return redirect("incidents:intervention_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/intervention_form.html",
+        {"form": form, "title": _("Ask safety staff to intervene")},
+    )
+
+
+def intervention_self_initiated(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(Role.SAFETY_STAFF)
+    staff_member = selectors.staff_member_for_user(scope)
+    if staff_member is None:
+        raise PermissionDenied
+    schools = selectors.schools_for_writing(scope)
+    form = SelfInitiatedForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = intervention_self_initiated_create(
+                district=scope.district,
+                school=data["school"],
+                staff_member=staff_member,
+                occurred_at=data["occurred_at"],
+                description=data["description"],
+                location=data["location"],
+                outcome=data["outcome"],
+                outcome_notes=data["outcome_notes"],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Emergency intervention recorded."))
+            return redirect("incidents:intervention_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Record a self-initiated emergency intervention"),
+            "intro": _(
+                "Safety staff may intervene in an emergency without being asked. Record it here."
+            ),
+            "back_url": reverse("incidents:intervention_list"),
+        },
+    )
+
+
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    record = selectors.get_intervention_for_user(request, pk)
+    can_respond = record.status == InterventionRequest.Status.OPEN and (
+        scope.is_program_admin
+        or record.school_id in scope.school_ids(Role.PRINCIPAL, Role.SAFETY_STAFF)
+    )
+    return render(
+        request,
+        "incidents/intervention_detail.html",
+        {
+            "record": record,
+            "can_respond": can_respond,
+            "can_withdraw": record.status == InterventionRequest.Status.OPEN
+            and (record.requested_by_id == request.user.pk or scope.is_program_admin),
+        },
+    )
+
+
+def intervention_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request.scope
+    record = selectors.get_intervention_for_user(request, pk, respond=True)
+    mine = selectors.staff_member_for_user(scope)
+    form = RespondForm(
+        request.POST or None,
+        staff=selectors.staff_for_district(scope),
+        deciders=discipline_deciders(district=scope.district, school=record.school),
+        calls=Call.objects.filter(district=scope.district, school=record.school).order_by(
+            "-occurred_at"
+        )[:200],
+        initial={"responded_by": mine, "responded_at": timezone.localtime().replace(second=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention_respond(
+                request=record,
+                responded_by=data["responded_by"],
+                responded_at=data["responded_at"],
+                outcome=data["outcome"],
+                outcome_notes=data["outcome_notes"],
+                discipline_decided_by=data["discipline_decided_by"],
+                call=data["call"],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Response recorded."))
+            return redirect("incidents:intervention_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Record the response"),
+            "back_url": reverse("incidents:intervention_detail", args=[record.pk]),
+        },
+    )
+
+
+@require_POST
+def intervention_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.get_intervention_for_user(request, pk)
+    if record.requested_by_id != request.user.pk and not request.scope.is_program_admin:
+        raise PermissionDenied
+    try:
+        intervention_withdraw(request=record, by=request.user)
+    except IncidentError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("incidents:intervention_detail", pk=record.pk)
+
+
+def intervention_history(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.get_intervention_for_user(request, pk)
+    return render_history(
+        request, record, back_url=reverse("incidents:intervention_detail", args=[pk])
+    )
+
+
+# Restraint and isolation ----------------------------------------------------------------------
+RESTRAINT_PATHS = {"school": "school", "when": "occurred_at", "staff": "staff_member"}
+
+
+def restraint_list(request: HttpRequest) -> HttpResponse:
+    reports = selectors.restraint_reports_for_scope(request.scope)
+    form = _filter_form(request)
+    reports = form.apply(reports, paths=RESTRAINT_PATHS).for_list()
+    page = _page(request, reports)
+    for report in page:
+        report.clocks = restraint_clocks(report)
+        report.is_late = any(c.late for c in report.clocks)
+    return render(request, "incidents/restraint_list.html", {"page": page, "filter_form": form})
+
+
+def restraint_export(request: HttpRequest) -> HttpResponse:
+    reports = (
+        _filter_form(request)
+        .apply(selectors.restraint_reports_for_scope(request.scope), paths=RESTRAINT_PATHS)
+        .for_list()
+    )
+    header = [
+        "id", "school_code", "occurred_at", "staff_name", "staff_title", "kind",
+        "restraint_type", "duration_minutes", "students_count", "student_injured",
+        "staff_injured", "report_submitted_at", "report_late", "parent_verbal_notice_at",
+        "verbal_late", "parent_written_notice_at", "written_late", "leading_activity",
+        "injuries", "recommendations",
+    ]  # fmt: skip
+
+    def rows():  # noqa: ANN202
+        for r in reports.iterator(chunk_size=1000):
+            clocks = {c.key: c for c in restraint_clocks(r)}
+            yield [
+                r.pk, r.school.building_code, _local(r.occurred_at), r.staff_member.full_name,
+                r.staff_title, r.kind, r.restraint_type, r.duration_minutes, r.students_count,
+                r.student_injured, r.staff_injured, _local(r.report_submitted_at),
+                clocks["report"].late, _local(r.parent_verbal_notice_at), clocks["verbal"].late,
+                _local(r.parent_written_notice_at), clocks["written"].late, r.leading_activity,
+                r.injuries, r.recommendations,
+            ]  # fmt: skip
+
+    return csv_response("restraint-isolation.csv", header, rows())
+
+
+def restraint_summary(request: HttpRequest) -> HttpResponse:
+    """The yearly summary for the state (due by January 1): R-13."""
+    scope = request.scope
+    reports = selectors.restraint_reports_for_scope(scope)
+    years = list(SchoolYear.objects.filter(district=scope.district))
+    year = next((y for y in years if y.label == request.GET.get("year")), None)
+    year = year or scope.district.current_school_year() or (years[0] if years else None)
+    summary: dict[str, Any] = {}
+    kinds: list[tuple[str, int]] = []
+    types: list[tuple[str, int]] = []
+    if year is not None:
+        in_year = reports.in_school_year(year)
+        summary = in_year.aggregate(
+            incidents=Count("pk"),
+            students=Sum("students_count"),
+            student_injuries=Count("pk", filter=Q(student_injured=True)),
+            staff_injuries=Count("pk", filter=Q(staff_injured=True)),
+        )
+        labels = dict(RestraintReport.Kind.choices)
+        kinds = [
+            (labels[row["kind"]], row["n"])
+            for row in in_year.values("kind").annotate(n=Count("pk")).order_by("kind")
+        ]
+        types = Counter(
+            t.strip().capitalize() for t in in_year.values_list("restraint_type", flat=True)
+        ).most_common()
+    if request.GET.get("format") == "csv" and year is not None:
+        rows = [
+            ["school_year", year.label],
+            ["incidents", summary["incidents"]],
+            ["students", summary["students"] or 0],
+            ["incidents_with_student_injury", summary["student_injuries"]],
+            ["incidents_with_staff_injury", summary["staff_injuries"]],
+            *[[f"kind:{k}", n] for k, n in kinds],
+            *[[f"type:{t}", n] for t, n in types],
+        ]
+        return csv_response(f"restraint-summary-{year.label}.csv", ["measure", "value"], rows)
+    return render(
+        request,
+        "incidents/restraint_summary.html",
+        {"year": year, "years": years, "summary": summary, "kinds": kinds, "types": types},
+    )
+
+
+def _restraint_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+    scope = request.scope
+    calls = selectors.calls_for_scope(scope).select_related("school").order_by("-occurred_at")
+    return {
+        "schools": selectors.schools_for_writing(scope),
+        "staff": selectors.staff_for_district(scope),
+        "calls": calls[:300],
+    }
+
+
+def restraint_create(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(*selectors.CALL_ROLES)
+    mine = selectors.staff_member_for_user(scope)
+    initial = {"staff_member": mine, "staff_title": mine.title} if mine else {}
+    form = RestraintReportForm(
+        request.POST or None, initial=initial, **_restraint_form_kwargs(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = restraint_report_create(
+                district=scope.district,
+                school=form.cleaned_data["school"],
+                data=form.report_data(),
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Restraint or isolation report saved."))
+            return redirect("incidents:restraint_detail", pk=report.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Report restraint or isolation"),
+            "intro": _(
+                "Due within 2 business days. Tell the parent or guardian within 24 hours and in "
+                "writing within 5 business days."
+            ),
+            "back_url": reverse("incidents:restraint_list"),
+        },
+    )
+
+
+def restraint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_restraint_report_for_user(request, pk)
+    return render(
+        request,
+        "incidents/restraint_detail.html",
+        {"report": report, "clocks": restraint_clocks(report)},
+    )
+
+
+def restraint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_restraint_report_for_user(request, pk)
+    form = RestraintReportForm(
+        request.POST or None, instance=report, **_restraint_form_kwargs(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            restraint_report_update(report=report, data=form.report_data(), by=request.user)
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Restraint or isolation report saved."))
+            return redirect("incidents:restraint_detail", pk=report.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit restraint or isolation report"),
+            "back_url": reverse("incidents:restraint_detail", args=[report.pk]),
+        },
+    )
+
+
+def restraint_history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.get_restraint_report_for_user(request, pk)
+    return render_history(
+        request, report, back_url=reverse("incidents:restraint_detail", args=[pk])
+    )
+
+
+# Incidents (R-14) -----------------------------------------------------------------------------
+def _incident_calls(request: HttpRequest) -> Any:
+    calls = selectors.calls_for_scope(request.scope).recorded().incidents()
+    calls = _filter_form(request).apply(calls, paths=CALL_PATHS)
+    return calls.select_related("school").prefetch_related(
+        Prefetch("students", queryset=StudentInvolved.objects.order_by("pk"))
+    )
+
+
+def _incident_interventions(request: HttpRequest) -> Any:
+    records = selectors.interventions_for_scope(request.scope).incidents()
+    records = _filter_form(request).apply(records, paths=INTERVENTION_PATHS)
+    return records.select_related("school")
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    request.scope.require(*selectors.CALL_ROLES)
+    form = _filter_form(request)
+    return render(
+        request,
+        "incidents/incident_list.html",
+        {
+            "page": _page(request, _incident_calls(request)),
+            "interventions": _incident_interventions(request)[:200],
+            "filter_form": form,
+        },
+    )
+
+
+def incident_export(request: HttpRequest) -> HttpResponse:
+    request.scope.require(*selectors.CALL_ROLES)
+    header = [
+        "source", "ref", "occurred_at", "school_code", "reason_or_basis", "outcome",
+        "description", "student_ref", "grade", "race_ethnicity", "sex", "disability",
+        "english_learner", "student_outcome", "force_used", "school_discipline",
+    ]  # fmt: skip
+
+    def rows():  # noqa: ANN202
+        for call in _incident_calls(request).iterator(chunk_size=500):
+            base = [
+                "call",
+                call.call_ref or f"srp-{call.pk}",
+                _local(call.occurred_at),
+                call.school.building_code,
+                call.reason,
+                call.outcome,
+                call.narrative,
+            ]
+            students = list(call.students.all())
+            if not students:
+                yield [*base, "", "", "", "", "", "", "", "", ""]
+            for s in students:
+                yield [
+                    *base,
+                    s.student_ref,
+                    s.grade,
+                    s.race_ethnicity,
+                    s.sex,
+                    s.disability,
+                    s.english_learner,
+                    s.outcome,
+                    s.force_used,
+                    s.school_discipline,
+                ]
+        for r in _incident_interventions(request).iterator(chunk_size=500):
+            yield ["intervention", r.pk, _local(r.requested_at), r.school.building_code,
+                   r.basis, r.outcome, r.outcome_notes or r.description,
+                   "", "", "", "", "", "", "", "", ""]  # fmt: skip
+
+    return csv_response("incidents.csv", header, rows())
+
+
+# Outside-agency information requests (R-15) ---------------------------------------------------
+def agency_request_list(request: HttpRequest) -> HttpResponse:
+    records = selectors.agency_requests_for_scope(request.scope).select_related("school")
+    return render(request, "incidents/agency_request_list.html", {"page": _page(request, records)})
+
+
+def agency_request_create(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(*selectors.AGENCY_ROLES)
+    form = AgencyRequestForm(
+        request.POST or None,
+        schools=selectors.schools_for_writing(scope),
+        initial={"received_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = agency_request_log(
+                district=scope.district, data=form.request_data(), by=request.user
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            if record.status == record.Status.REFUSED and record.immigration_enforcement:
+                messages.warning(
+                    request,
+                    _(
+                        "Immigration-enforcement request without a judge's order: recorded as "
+                        "refused and sent to the program administrator."
+                    ),
+                )
+            else:
+                messages.success(request, _("Request logged."))
+            return redirect("incidents:agency_request_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Log an information request from an outside agency"),
+            "back_url": reverse("incidents:agency_request_list"),
+        },
+    )
+
+
+def agency_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.get_agency_request_for_user(request, pk)
+    return render(request, "incidents/agency_request_detail.html", {"record": record})
+
+
+# Import (R-16) --------------------------------------------------------------------------------
+def import_upload(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    scope.require(Role.PROGRAM_ADMIN)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    wants_json = request.headers.get("x-requested-with") == "fetch"
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = import_calls(
+                upload.file, district=scope.district, filename=upload.name, by=request.user
+            )
+            url = reverse("incidents:import_detail", args=[result.batch.pk])
+            if result.ok:
+                messages.success(
+                    request,
+                    _("Imported %(calls)s calls and %(students)s students.")
+                    % {"calls": result.calls, "students": result.students},
+                )
+            else:
+                messages.error(request, _("Nothing was imported: the file has errors."))
+            if wants_json:
+                return JsonResponse({"ok": result.ok, "redirect": url})
+            return redirect(url)
+        if wants_json:
+            return JsonResponse(
+                {"ok": False, "errors": [str(e) for e in form.errors.get("file", [])]},
+                status=400,
+            )
+    recent = ImportBatch.objects.filter(district=scope.district).select_related("uploaded_by")[:10]
+    return render(
+        request,
+        "incidents/import_upload.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "recent": recent,
+            "codes": {
+                "requested_by": ", ".join(
+                    c[0] for c in Call._meta.get_field("requested_by").choices
+                ),
+                "reason": ", ".join(Reason.values),
+                "call_outcome": ", ".join(CallOutcome.values),
+            },
+        },
+    )
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.get_import_for_user(request, pk)
+    return render(request, "incidents/import_detail.html", {"batch": batch})
+
+
+__all__ = ["InterventionOutcome"]
