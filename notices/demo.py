@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from notices.models import Delivery, Notice
 from notices.selectors import schools_with_staff
 from notices.services import delivery_record, notice_create, notice_publish
@@ -21,6 +23,12 @@ def seed(ctx) -> None:  # noqa: ANN001 - srp.demo.DemoContext
         return
     schools = list(schools_with_staff(district=district, school_year=year))
     first_day = year.first_instructional_day
+    today = timezone.localdate()
+
+    def day(offset: int) -> datetime.date:
+        # Early in the year the planned day may not have come yet: record it as today.
+        return max(min(first_day + datetime.timedelta(days=offset), today), year.starts_on)
+
     # Half the staffed schools did both on time, a few only presented, the rest are late.
     for index, school in enumerate(schools):
         if index % 3 == 2:
@@ -29,7 +37,7 @@ def seed(ctx) -> None:  # noqa: ANN001 - srp.demo.DemoContext
             school=school,
             school_year=year,
             kind=Delivery.Kind.PRESENTATION,
-            delivered_on=first_day + datetime.timedelta(days=7 + index),
+            delivered_on=day(7 + index),
             by=admin,
             audience=f"All students, grades {school.grade_span}",
             presenter="Principal and school resource officer",
@@ -40,7 +48,7 @@ def seed(ctx) -> None:  # noqa: ANN001 - srp.demo.DemoContext
                 school=school,
                 school_year=year,
                 kind=Delivery.Kind.DISTRIBUTION,
-                delivered_on=first_day + datetime.timedelta(days=3 + index),
+                delivered_on=day(3 + index),
                 by=admin,
                 channels=[Delivery.Channel.EMAIL, Delivery.Channel.BACKPACK],
                 languages=[c for c in ("en", "es") if c in district.family_languages],
