@@ -165,7 +165,7 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
 
 class Complaint(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="complaints")
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(_("reference"), max_length=20)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED
@@ -247,6 +247,11 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["district", "status"], name="complaint_district_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "reference"], name="complaint_reference_unique_per_district"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

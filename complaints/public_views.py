@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from complaints.forms import FORM_TOKEN_MAX_AGE, ComplaintForm
 from complaints.models import Event, Status
@@ -23,12 +29,29 @@ SESSION_KEY = "complaints_submitted"
 MAX_REQUEST_BYTES = 5 * 10 * 1024 * 1024 + 2 * 1024 * 1024
 
 
-def _post_rate(group: str, request: HttpRequest) -> str:
-    return settings.RATELIMIT_PUBLIC_POST
+def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Per-IP limits: RATELIMIT_PUBLIC_GET for reads, RATELIMIT_PUBLIC_POST for submissions.
 
+    Answers 429 through RATELIMIT_VIEW (django-ratelimit's own `block=True` raises 403 unless
+    its middleware is installed).
+    """
 
-def _get_rate(group: str, request: HttpRequest) -> str:
-    return settings.RATELIMIT_PUBLIC_GET
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        post = request.method == "POST"
+        limited = is_ratelimited(
+            request,
+            group=f"complaints_public_{'post' if post else 'get'}",
+            key="ip",
+            rate=settings.RATELIMIT_PUBLIC_POST if post else settings.RATELIMIT_PUBLIC_GET,
+            method=ALL,
+            increment=True,
+        )
+        if limited:
+            return import_string(settings.RATELIMIT_VIEW)(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _district(district_code: str) -> District:
@@ -36,15 +59,14 @@ def _district(district_code: str) -> District:
 
 
 @login_not_required
-@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_get")
+@rate_limited
 def process(request: HttpRequest, district_code: str) -> HttpResponse:
     district = _district(district_code)
     return render(request, "complaints/public/process.html", {"district": district})
 
 
 @login_not_required
-@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_get")
-@ratelimit(key="ip", rate=_post_rate, method="POST", block=True, group="complaints_public_post")
+@rate_limited
 def intake(request: HttpRequest, district_code: str) -> HttpResponse:
     district = _district(district_code)
     schools = list(School.objects.filter(district=district).active().order_by("name"))
@@ -59,12 +81,12 @@ def intake(request: HttpRequest, district_code: str) -> HttpResponse:
     notice = ""
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
-            form = ComplaintForm(None, **kwargs)
-            form.add_error(None, _("What you sent is too large. Attach at most 5 files of 10 MB."))
+            form = ComplaintForm(**kwargs)
+            notice = _("What you sent is too large. Attach at most 5 files of 10 MB each.")
             return render(
                 request,
                 "complaints/public/form.html",
-                {"district": district, "form": form},
+                {"district": district, "form": form, "notice": notice},
                 status=413,
             )
         form = ComplaintForm(request.POST, request.FILES, **kwargs)
@@ -160,7 +182,7 @@ PUBLIC_STAGE = {
 
 
 @login_not_required
-@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_status")
+@rate_limited
 def status(request: HttpRequest, district_code: str, token: str) -> HttpResponse:
     district = _district(district_code)
     complaint = complaint_by_token(district=district, token=token)
@@ -200,7 +222,7 @@ def status(request: HttpRequest, district_code: str, token: str) -> HttpResponse
 
 
 @login_not_required
-@ratelimit(key="ip", rate=_get_rate, method="GET", block=True, group="complaints_public_status")
+@rate_limited
 def status_letter(request: HttpRequest, district_code: str, token: str) -> HttpResponse:
     district = _district(district_code)
     complaint = complaint_by_token(district=district, token=token)
