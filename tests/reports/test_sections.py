@@ -1,0 +1,226 @@
+"""R-19: every section of the annual report against counts computed here, from the dataset's
+plain lists (run on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from incidents.models import (
+    ActivityKind,
+    CallOutcome,
+    Disability,
+    EnglishLearner,
+    RaceEthnicity,
+    Reason,
+    RequestedBy,
+    Sex,
+    StudentOutcome,
+)
+from reports.selectors import GRADE_BAND_OF, annual_report
+from tests.reports import dataset
+
+
+@pytest.fixture
+def known(world):
+    return dataset.build(world)
+
+
+@pytest.fixture
+def report(world, known):
+    return annual_report(district=world.district, school_year=known.year)
+
+
+def full(counter: Counter, codes) -> dict:
+    return {code: counter.get(code, 0) for code in codes}
+
+
+def test_header_and_year_state(report, world):
+    assert report["district"] == world.district.name
+    assert report["school_year"] == dataset.YEAR
+    assert report["public"] is False
+    assert report["threshold"] == 10
+    assert report["partial"] is False  # 2025-26 ended before 2026-11-27
+
+
+def test_staff_by_school_with_days_per_week(report, known):
+    by_code = {s["code"]: s for s in report["schools"]}
+    for code, (count, days) in known.staff.items():
+        assert by_code[code]["staff"] == count
+        assert Decimal(by_code[code]["days_per_week"]) == days
+        assert by_code[code]["enrollment"] == known.enrollment[code]
+
+
+def test_providers_and_agreement_status(report):
+    providers = {p["name"]: p for p in report["providers"]}
+    assert providers["Cascade County Sheriff"]["agreement_status"] == "adopted"
+    assert providers["Cascade County Sheriff"]["board_action"] == "Resolution 2025-14"
+    assert providers["Cascade County Sheriff"]["in_force"] is True
+    assert providers["Northwest Security"]["agreement_status"] == "draft"
+    assert providers["Northwest Security"]["in_force"] is False
+
+
+def test_calls_by_school_reason_requester_outcome(report, known):
+    calls = report["calls"]
+    assert calls["total"] == len(known.calls)
+    assert calls["by_school"] == dict(Counter(c["school"] for c in known.calls))
+    assert calls["by_reason"] == full(Counter(c["reason"] for c in known.calls), Reason.values)
+    assert calls["by_requested_by"] == full(
+        Counter(c["requested_by"] for c in known.calls), RequestedBy.values
+    )
+    assert calls["by_outcome"] == full(
+        Counter(c["outcome"] for c in known.calls), CallOutcome.values
+    )
+    assert calls["emergency"] == sum(c["emergency"] for c in known.calls)
+
+
+def test_students_by_outcome_and_every_demographic(report, known):
+    students = report["students"]
+    assert students["total"] == len(known.students)
+    assert students["by_outcome"] == full(
+        Counter(s["outcome"] for s in known.students), StudentOutcome.values
+    )
+    for dimension, codes in (
+        ("race_ethnicity", RaceEthnicity.values),
+        ("sex", Sex.values),
+        ("disability", Disability.values),
+        ("english_learner", EnglishLearner.values),
+    ):
+        for outcome in StudentOutcome.values:
+            expected = Counter(s[dimension] for s in known.students if s["outcome"] == outcome)
+            assert students["by_outcome_and"][dimension][outcome] == full(expected, codes)
+    for outcome in StudentOutcome.values:
+        expected = Counter(
+            GRADE_BAND_OF[s["grade"]] for s in known.students if s["outcome"] == outcome
+        )
+        assert students["by_outcome_and"]["grade_band"][outcome] == full(
+            expected, ["pk_5", "6_8", "9_12"]
+        )
+
+
+def test_rates_per_1000_students(report, known):
+    calls = Counter(c["school"] for c in known.calls)
+    students = Counter(s["school"] for s in known.students)
+    for code, enrolled in known.enrollment.items():
+        rates = report["rates"]["by_school"][code]
+        assert Decimal(rates["calls_per_1000"]) == (
+            Decimal(calls[code] * 1000) / enrolled
+        ).quantize(Decimal("0.1"))
+        assert Decimal(rates["students_per_1000"]) == (
+            Decimal(students[code] * 1000) / enrolled
+        ).quantize(Decimal("0.1"))
+    total = sum(known.enrollment.values())
+    assert Decimal(report["rates"]["calls_per_1000"]) == (
+        Decimal(len(known.calls) * 1000) / total
+    ).quantize(Decimal("0.1"))
+
+
+def test_interventions_by_basis_kind_and_response_time(report, known):
+    section = report["interventions"]
+    assert section["total"] == len(known.interventions)
+    assert section["by_basis"] == full(
+        Counter(i["basis"] for i in known.interventions), ["danger", "disruption", "emergency"]
+    )
+    assert section["by_kind"] == full(
+        Counter(i["kind"] for i in known.interventions), ["request", "self_initiated"]
+    )
+    minutes = [i["minutes"] for i in known.interventions if i["minutes"] is not None]
+    assert section["median_response_minutes"] == round(statistics.median(minutes), 1)
+    bands = section["by_response_time"]
+    assert bands["under_5_minutes"] == sum(m < 5 for m in minutes)
+    assert bands["5_to_15_minutes"] == sum(5 <= m < 15 for m in minutes)
+    assert bands["15_to_60_minutes"] == sum(15 <= m < 60 for m in minutes)
+    assert bands["over_60_minutes"] == sum(m >= 60 for m in minutes)
+    assert section["by_outcome"]["pending"] == sum(
+        m is None for m in (i["minutes"] for i in known.interventions)
+    )
+
+
+def test_law_enforcement_activities_and_attorney_access(report, known):
+    section = report["activities"]
+    assert section["total"] == len(known.activities)
+    assert section["by_kind"] == full(
+        Counter(a["kind"] for a in known.activities), ActivityKind.values
+    )
+    assert section["on_premises"] == sum(a["on_premises"] for a in known.activities)
+    required = [a for a in known.activities if a["required"]]
+    attorney = report["attorney_access"]
+    assert attorney["required"] == len(required)
+    assert attorney["access_given"] == sum(a["mode"] == "access" for a in required)
+    assert attorney["exception"] == sum(a["mode"] == "exception" for a in required)
+    assert attorney["compliant"] == len(required)  # the database refuses anything else
+    if required:
+        assert attorney["compliance_rate"] == "100.0"
+    assert attorney["parent_notified"] == sum(a["notified"] for a in required)
+
+
+def test_restraint_and_isolation_summary(report, known):
+    section = report["restraint"]
+    assert section["reports"] == len(known.restraints)
+    assert section["students"] == sum(r["students"] for r in known.restraints)
+    assert section["student_injuries"] == sum(r["student_injured"] for r in known.restraints)
+    assert section["staff_injuries"] == sum(r["staff_injured"] for r in known.restraints)
+    assert section["by_kind"] == full(
+        Counter(r["kind"] for r in known.restraints), ["restraint", "isolation", "both"]
+    )
+
+
+def test_complaints_by_category_finding_and_median_days(report, known):
+    section = report["complaints"]
+    assert section["total"] == len(known.complaints)
+    days = [c["days"] for c in known.complaints if c["days"] is not None]
+    assert section["responded"] == len(days)
+    assert section["median_days_to_respond"] == statistics.median(days)
+    assert section["by_category"] == full(
+        Counter(a["category"] for a in known.allegations),
+        ["job_duties", "student_interaction", "other"],
+    )
+    assert section["by_finding"]["pending"] == sum(
+        a["finding"] == "pending" for a in known.allegations
+    )
+    assert section["by_finding"]["sustained"] == 1
+
+
+def test_training_compliance(report):
+    # Officer 0 finished both parts; officer 1's year passed without on-the-job days (overdue);
+    # officer 2 started in March 2026 and is still due.
+    training = report["training"]
+    assert training["staff"] == 3
+    assert training["complete"] == 1
+    assert training["by_state"]["overdue"] == 1
+    assert training["by_state"]["due"] == 1
+
+
+def test_notice_delivery(report):
+    notices = report["notices"]
+    assert notices["schools_with_staff"] == 2
+    states = {s["code"]: s["state"] for s in notices["schools"]}
+    assert states == {"3401": "done", "3201": "late"}
+
+
+def test_change_from_previous_year(report, known):
+    rows = report["change"]["rows"]
+    assert report["change"]["previous_year"] == dataset.PREVIOUS
+    assert rows["calls"]["previous"] == known.previous_calls
+    assert rows["calls"]["change"] == len(known.calls) - known.previous_calls
+    assert rows["students"]["previous"] == known.previous_students
+
+
+def test_principal_sees_only_their_schools(world, known):
+    report = annual_report(
+        district=world.district,
+        school_year=known.year,
+        school_ids=frozenset({world.school_a.pk}),
+    )
+    code = world.school_a.building_code
+    assert [s["code"] for s in report["schools"]] == [code]
+    assert report["calls"]["total"] == sum(c["school"] == code for c in known.calls)
+    assert report["students"]["total"] == sum(s["school"] == code for s in known.students)
+
+
+def test_report_runs_a_fixed_number_of_queries(world, known, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        annual_report(district=world.district, school_year=known.year)
