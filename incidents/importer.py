@@ -147,12 +147,13 @@ def _check_header(header: list[str] | None, result: ImportResult) -> bool:
     ok = True
     for name in names:
         if name not in COLUMNS:
+            # Reported, and the file is rejected; the rows are still checked so that every
+            # error is listed at once.
             result.add(
                 1,
                 name[:MAX_CELL],
                 _("Column “%(name)s” is not allowed in this file.") % {"name": name[:MAX_CELL]},
             )
-            ok = False
     for name in COLUMNS:
         if name not in names:
             result.add(1, name, _("Column “%(name)s” is missing.") % {"name": name})

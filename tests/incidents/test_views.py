@@ -191,10 +191,9 @@ def test_edit_and_void_a_call(world, calls, client_for, roster):
 
 
 def test_discipline_by_sro_is_refused_on_the_form(world, roster, client_for):
-    data = call_post(
-        world, roster,
-        **{"students-0-school_discipline": "on", "students-0-discipline_decided_by": world.safety_staff.pk},
-    )  # fmt: skip
+    data = call_post(world, roster)
+    data["students-0-school_discipline"] = "on"
+    data["students-0-discipline_decided_by"] = world.safety_staff.pk
     response = client_for(world.safety_staff).post(reverse("incidents:call_create"), data)
     assert response.status_code == 200
     assert Call.objects.count() == 0
