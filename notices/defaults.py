@@ -122,9 +122,36 @@ DEFAULT_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "label_name": "Name",
+        "label_role": "Role",
+        "label_days": "Days a week here",
+        "label_contact": "How to reach them",
+        "label_complaint_form": "Online complaint form",
+        "kind_sro": "School resource officer (police officer)",
+        "kind_school_security_officer": "School security officer",
+        "kind_campus_security_officer": "Campus security officer",
+        "kind_other": "Safety and security staff",
+    },
+    "es": {
+        "label_name": "Nombre",
+        "label_role": "Función",
+        "label_days": "Días por semana aquí",
+        "label_contact": "Cómo comunicarse",
+        "label_complaint_form": "Formulario de queja en línea",
+        "kind_sro": "Oficial de recursos escolares (policía)",
+        "kind_school_security_officer": "Oficial de seguridad escolar",
+        "kind_campus_security_officer": "Oficial de seguridad del campus",
+        "kind_other": "Personal de seguridad",
+    },
+}
+
+
 def default_text(language: str, *, district_name: str) -> dict[str, str] | None:
     """The default fields for `language`, with the district's name filled in, or None."""
     text = DEFAULT_TEXT.get(language)
     if text is None:
         return None
-    return {name: value.replace("{district}", district_name) for name, value in text.items()}
+    values = {name: value.replace("{district}", district_name) for name, value in text.items()}
+    return {**values, **LABELS.get(language, {})}

@@ -59,6 +59,26 @@ SECTION_LABELS = {
 }
 
 
+# Words the system prints around the district's text (table headings, kinds of staff). They are
+# part of each translation so that a notice in any language is in that language throughout.
+LABEL_FIELDS: tuple[str, ...] = (
+    "label_name",
+    "label_role",
+    "label_days",
+    "label_contact",
+    "label_complaint_form",
+    "kind_sro",
+    "kind_school_security_officer",
+    "kind_campus_security_officer",
+    "kind_other",
+)
+TRANSLATION_FIELDS: tuple[str, ...] = (
+    ("title",)
+    + tuple(f"{key}_{part}" for key in SECTION_KEYS for part in ("heading", "text"))
+    + LABEL_FIELDS
+)
+
+
 class NoticeError(Exception):
     """A notice or delivery rule was broken; the message is shown to the person who tried."""
 
@@ -157,6 +177,23 @@ class NoticeTranslation(models.Model):
         blank=True,
         help_text=_("The district's and the school's contact details are added after this text."),
     )
+    label_name = models.CharField(_("table heading: name"), max_length=80, blank=True)
+    label_role = models.CharField(_("table heading: role"), max_length=80, blank=True)
+    label_days = models.CharField(_("table heading: days a week here"), max_length=80, blank=True)
+    label_contact = models.CharField(
+        _("table heading: how to reach them"), max_length=80, blank=True
+    )
+    label_complaint_form = models.CharField(
+        _("label: online complaint form"), max_length=120, blank=True
+    )
+    kind_sro = models.CharField(_("school resource officer"), max_length=120, blank=True)
+    kind_school_security_officer = models.CharField(
+        _("school security officer"), max_length=120, blank=True
+    )
+    kind_campus_security_officer = models.CharField(
+        _("campus security officer"), max_length=120, blank=True
+    )
+    kind_other = models.CharField(_("other safety and security staff"), max_length=120, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -185,9 +222,11 @@ class NoticeTranslation(models.Model):
         ]
 
     def empty_fields(self) -> list[str]:
-        """Names of the fields still empty (the title, a heading or a section text)."""
-        names = ["title"] + [f"{k}_{part}" for k in SECTION_KEYS for part in ("heading", "text")]
-        return [name for name in names if not (getattr(self, name) or "").strip()]
+        """Names of the fields still empty (the title, a heading, a section text or a label)."""
+        return [name for name in TRANSLATION_FIELDS if not (getattr(self, name) or "").strip()]
+
+    def kind_label(self, kind: str) -> str:
+        return getattr(self, f"kind_{kind}", "") or kind
 
     @property
     def is_complete(self) -> bool:
@@ -278,6 +317,11 @@ class Delivery(models.Model):
     @property
     def is_presentation(self) -> bool:
         return self.kind == self.Kind.PRESENTATION
+
+    def language_labels(self) -> list[str]:
+        from srp.languages import language_name
+
+        return [language_name(code) for code in self.languages]
 
     def channel_labels(self) -> list[str]:
         labels = dict(self.Channel.choices)

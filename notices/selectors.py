@@ -80,15 +80,6 @@ def language_versions(*, district: District, notice: Notice | None) -> list[Lang
     return [LanguageVersion(c, language_name(c), is_rtl(c), written.get(c)) for c in codes]
 
 
-# The notice's own plain-language names for the kinds of staff (kept in this app's catalogue).
-STAFF_KIND_LABELS = {
-    "sro": _("School resource officer (police officer)"),
-    "school_security_officer": _("School security officer"),
-    "campus_security_officer": _("Campus security officer"),
-    "other": _("Safety and security staff"),
-}
-
-
 @dataclass
 class StaffLine:
     name: str
@@ -99,10 +90,12 @@ class StaffLine:
     phone: str
 
 
-def staff_lines(*, school: School, school_year: SchoolYear) -> list[StaffLine]:
+def staff_lines(
+    *, school: School, school_year: SchoolYear, translation: NoticeTranslation | None = None
+) -> list[StaffLine]:
     """The school's safety and security staff for the year, as the notice prints them.
 
-    Call inside the notice language (`translation.override`) so the kinds are translated.
+    The kind of each is named in the notice's language, from the translation's own labels.
     """
     lines = []
     for member in staff_at_school(school=school, school_year=school_year):
@@ -110,7 +103,9 @@ def staff_lines(*, school: School, school_year: SchoolYear) -> list[StaffLine]:
         lines.append(
             StaffLine(
                 name=member.full_name,
-                kind=str(STAFF_KIND_LABELS.get(member.kind, member.get_kind_display())),
+                kind=translation.kind_label(member.kind)
+                if translation
+                else str(member.get_kind_display()),
                 employer=member.employer.name if member.employer else school.district.name,
                 days_per_week=assignment.days_per_week.normalize() if assignment else None,
                 email=member.email,
@@ -136,7 +131,9 @@ def school_notice_context(
         "language_code": translation.language,
         "language_label": language_name(translation.language),
         "rtl": is_rtl(translation.language),
-        "staff": staff_lines(school=school, school_year=notice.school_year),
+        "staff": staff_lines(
+            school=school, school_year=notice.school_year, translation=translation
+        ),
         "complaint_url": url,
         "complaint_qr": qr_svg(url),
     }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from notices.defaults import default_text
 from notices.models import (
-    SECTION_KEYS,
+    TRANSLATION_FIELDS,
     Delivery,
     DeliveryEvidence,
     LateNoticeReminder,
@@ -39,9 +39,6 @@ from srp.uploads import IMAGES_AND_PDF, MB, validate_upload
 EVIDENCE_ALLOWED = IMAGES_AND_PDF
 EVIDENCE_MAX_BYTES = 10 * MB
 EVIDENCE_MAX_FILES = 5
-TRANSLATION_FIELDS: tuple[str, ...] = ("title",) + tuple(
-    f"{key}_{part}" for key in SECTION_KEYS for part in ("heading", "text")
-)
 
 
 def _field_label(name: str) -> str:

@@ -70,6 +70,8 @@ def test_pdf_in_chinese_uses_a_font_that_covers_it(world, notice):
     assert "Ngozi Okafor" in text and "Marisol Rivera" in text
     assert COMPLAINT_URL in squash(text)
     assert any("WenQuanYi" in font or "CJK" in font for font in pdf_fonts(pdf)), pdf_fonts(pdf)
+    # Table headings and kinds of staff come from the Chinese text too, never English.
+    assert "School resource officer" not in text and "How to reach them" not in text
 
 
 def test_pdf_in_arabic_is_laid_out_right_to_left(world, notice):
