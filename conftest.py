@@ -138,3 +138,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The production hasher is slow on purpose; tests only need it to be a hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _email_through_the_outbox(settings):
+    """Django's test runner swaps EMAIL_BACKEND for locmem; srp's real path is the outbox, whose
+    delivery step uses locmem in tests (see tests/srp/test_outbox.py)."""
+    settings.EMAIL_BACKEND = "srp.outbox.OutboxEmailBackend"
+    settings.SRP_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -73,13 +73,17 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("srp:dashboard")
     form = OtpVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+        allowed, _details = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Wait a few seconds before trying again."))
+        elif device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             target = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 target = "srp:dashboard"
             return redirect(target)
-        form.add_error("token", _("That code is not right."))
+        else:
+            form.add_error("token", _("That code is not right."))
     return render(request, "account/otp_verify.html", {"form": form})
 
 

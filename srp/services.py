@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,29 +14,26 @@ from django.utils.translation import gettext as _
 from srp.models import District, Membership, School, User
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
 
-if TYPE_CHECKING:
-    from django.http import HttpRequest
-
 
 class SrpError(Exception):
     """A rule of the shared data was broken; the message is for a person."""
 
 
-def _send_welcome(*, request: HttpRequest | None, user: User) -> None:
-    """Queue a "choose your password" email (through the outbox)."""
+def _send_welcome(*, user: User) -> None:
+    """Queue a "choose your password" email (through the outbox), with links to SITE_URL."""
+    site = urlsplit(settings.SITE_URL)
     form = PasswordResetForm({"email": user.email})
     if form.is_valid():
         form.save(
-            request=request,
-            use_https=bool(request and request.is_secure()),
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
             subject_template_name="registration/welcome_subject.txt",
             email_template_name="registration/welcome_email.txt",
+            extra_email_context={"site_name": settings.SITE_NAME},
         )
 
 
-def user_get_or_invite(
-    *, email: str, first_name: str, last_name: str, request: HttpRequest | None = None
-) -> tuple[User, bool]:
+def user_get_or_invite(*, email: str, first_name: str, last_name: str) -> tuple[User, bool]:
     """The user with this email, or a new one with no usable password who is emailed a link."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -47,7 +44,7 @@ def user_get_or_invite(
     # (Django's reset form ignores users with an unusable password).
     user.set_password(secrets.token_urlsafe(32))
     user.save()
-    _send_welcome(request=request, user=user)
+    _send_welcome(user=user)
     return user, True
 
 
@@ -60,7 +57,6 @@ def district_create(
     admin_email: str,
     admin_first_name: str,
     admin_last_name: str,
-    request: HttpRequest | None = None,
 ) -> District:
     """A host admin creates a district and its first program administrator (SPEC §1)."""
     if not by.is_host_admin:
@@ -74,7 +70,6 @@ def district_create(
         email=admin_email,
         first_name=admin_first_name,
         last_name=admin_last_name,
-        request=request,
     )
     Membership.objects.create(user=user, district=district, role=Role.PROGRAM_ADMIN)
     return district

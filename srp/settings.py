@@ -24,6 +24,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("SITE_NAME", default="School Safety Program")
 
 INSTALLED_APPS = [
     "srp.apps.SrpAdminConfig",
@@ -154,7 +155,6 @@ STORAGES = {
 }
 # Without collectstatic (development, tests) WhiteNoise serves straight from static/.
 WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=not DEBUG)
-FORMS_URLFIELD_ASSUME_HTTPS = True
 if STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage":
     STORAGES["default"]["OPTIONS"] = {
         "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),

@@ -282,7 +282,6 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 email=data["email"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                request=request,
             )[0]
             if membership:
                 user.first_name, user.last_name = data["first_name"], data["last_name"]
@@ -338,7 +337,7 @@ def host_district_create(request: HttpRequest) -> HttpResponse:
     form = DistrictCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            district = district_create(by=request.user, request=request, **form.cleaned_data)
+            district = district_create(by=request.user, **form.cleaned_data)
         except SrpError as exc:
             form.add_error(None, str(exc))
         else:
