@@ -119,6 +119,18 @@ def test_admin_builds_the_archive_with_progress(page, live_server, world, publis
     page.goto(f"{live_server.url}/notices/")
     assert_accessible(page)
     shot(page, "index-admin-desktop")
+    page.get_by_role("link", name="Edit español").click()
+    assert page.get_by_label("title", exact=True).input_value() == (
+        "Personal de seguridad en nuestras escuelas"
+    )
+    assert page.get_by_label("title", exact=True).get_attribute("lang") == "es"
+    assert_accessible(page)
+    shot(page, "translation-form-desktop")
+    page.goto(f"{live_server.url}/dashboard/")
+    assert page.get_by_role("heading", name="Start-of-year notices").is_visible()
+    assert_accessible(page)
+    shot(page, "dashboard-admin-desktop")
+    page.goto(f"{live_server.url}/notices/")
     page.get_by_role("button", name="Build the archive").click()
     page.wait_for_url("**/notices/archive/**")
     download = page.get_by_role("link", name="Download the zip")
