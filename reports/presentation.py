@@ -7,6 +7,7 @@ show the same numbers under the same headings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -41,6 +42,31 @@ class Table:
     total: list[Any] | None = None
     chart: str = ""
     note: str = ""
+
+    def numeric_columns(self) -> list[bool]:
+        """Which columns hold numbers (or suppression markers), to right-align them."""
+        width = len(self.columns)
+        lines = [*self.rows, *([self.total] if self.total else [])]
+        flags = []
+        for i in range(width):
+            cells = [line[i] for line in lines if i < len(line) and line[i] not in ("", "—", None)]
+            flags.append(i > 0 and bool(cells) and all(_is_number(c) for c in cells))
+        return flags
+
+    def aligned(self) -> dict[str, Any]:
+        flags = self.numeric_columns()
+        return {
+            "columns": list(zip(self.columns, flags, strict=True)),
+            "rows": [list(zip(row, flags, strict=False)) for row in self.rows],
+            "total": list(zip(self.total, flags, strict=False)) if self.total else None,
+        }
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, int | float | Decimal):
+        return True
+    text = str(value).strip().lstrip("+-").replace(".", "", 1).replace(",", "")
+    return text.isdigit() or text == "*" or text.startswith("<")
 
 
 @dataclass

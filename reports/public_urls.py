@@ -2,5 +2,15 @@
 
 from __future__ import annotations
 
+from django.urls import path
+
+from reports import public_views
+
 app_name = "reports_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.public_index, name="index"),
+    path("<str:label>/", public_views.public_report_view, name="report"),
+    path("<str:label>/report.pdf", public_views.public_pdf, name="pdf"),
+    path("<str:label>/report.zip", public_views.public_csv, name="csv"),
+    path("<str:label>/report.json", public_views.public_json, name="json"),
+]

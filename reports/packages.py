@@ -1,0 +1,319 @@
+"""The board packet's appendices (R-22) and the state data package (R-21)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, AnnualReview, Provider
+from complaints.models import Complaint
+from incidents.models import (
+    Disability,
+    EnglishLearner,
+    InterventionRequest,
+    RaceEthnicity,
+    Sex,
+    StudentInvolved,
+    StudentOutcome,
+)
+from notices.models import Delivery
+from reports.selectors import calls_queryset, schools_section, students_queryset
+from srp.models import District, SchoolYear
+
+
+def agreement_status_rows(*, district: District, school_year: SchoolYear) -> list[dict[str, Any]]:
+    """Every agreement in effect at some point up to the year's end, with its review (2 queries)."""
+    agreements = (
+        Agreement.objects.filter(district=district, effective_from__lte=school_year.ends_on)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=school_year.starts_on))
+        .select_related("provider")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=AnnualReview.objects.filter(school_year=school_year),
+                to_attr="year_reviews",
+            )
+        )
+        .order_by("provider__name", "-effective_from")
+    )
+    rows = []
+    for agreement in agreements:
+        review = agreement.year_reviews[0] if agreement.year_reviews else None
+        rows.append(
+            {
+                "provider": agreement.provider.name,
+                "title": agreement.title,
+                "status": str(agreement.get_status_display()),
+                "effective_from": agreement.effective_from.isoformat(),
+                "effective_until": (
+                    agreement.effective_until.isoformat() if agreement.effective_until else ""
+                ),
+                "adopted_on": agreement.adopted_on.isoformat() if agreement.adopted_on else "",
+                "board_action": agreement.board_action,
+                "review_due_on": (
+                    agreement.review_due_on.isoformat() if agreement.review_due_on else ""
+                ),
+                "review": (
+                    f"{review.get_status_display()}"
+                    + (f" {review.adopted_on.isoformat()}" if review.adopted_on else "")
+                    if review
+                    else ""
+                ),
+            }
+        )
+    return rows
+
+
+def delivery_rows(
+    *, school_year: SchoolYear, school_ids: frozenset[int] | None = None
+) -> list[dict[str, Any]]:
+    """Each recorded notice delivery of the year (1 query)."""
+    deliveries = (
+        Delivery.objects.recorded()
+        .filter(school_year=school_year)
+        .select_related("school")
+        .order_by("school__name", "delivered_on", "pk")
+    )
+    if school_ids is not None:
+        deliveries = deliveries.filter(school_id__in=school_ids)
+    channel_labels = dict(Delivery.Channel.choices)
+    return [
+        {
+            "school": d.school.name,
+            "date": d.delivered_on.isoformat(),
+            "kind": str(d.get_kind_display()),
+            "detail": (
+                ", ".join(
+                    filter(None, [d.audience, d.presenter, d.get_presentation_format_display()])
+                )
+                if d.kind == Delivery.Kind.PRESENTATION
+                else ", ".join(str(channel_labels.get(c, c)) for c in d.channels)
+            ),
+            "languages": ", ".join(d.languages),
+        }
+        for d in deliveries
+    ]
+
+
+# State data package (RCW 28A.320.1241) ------------------------------------------------------
+CRDC_DISABILITY = {"idea": "idea", "section_504": "section_504_only", "none": "neither"}
+REFERRAL_OUTCOMES = (
+    StudentOutcome.CITATION,
+    StudentOutcome.ARREST,
+    StudentOutcome.JUVENILE_REFERRAL,
+)
+
+
+def state_package(*, district: District, school_year: SchoolYear) -> dict[str, Any]:
+    """Staff per building, providers with agreements, each incident with each student's
+    demographics, the complaint count, and the CRDC-style referral and arrest table."""
+    schools = schools_section(district=district, school_year=school_year, school_ids=None)
+    providers = (
+        Provider.objects.filter(district=district)
+        .annotate(
+            adopted_agreements=Count(
+                "agreements",
+                filter=Q(
+                    agreements__status__in=Agreement.IN_FORCE_STATUSES,
+                    agreements__effective_from__lte=school_year.ends_on,
+                ),
+            )
+        )
+        .order_by("name")
+    )
+    calls = (
+        calls_queryset(school_year, None)
+        .incidents()
+        .select_related("school")
+        .prefetch_related(Prefetch("students", queryset=StudentInvolved.objects.order_by("pk")))
+        .order_by("occurred_at", "pk")
+    )
+    incidents = []
+    for call in calls:
+        students = list(call.students.all())
+        base = {
+            "kind": "call",
+            "reference": call.call_ref or str(call.pk),
+            "date": timezone.localtime(call.occurred_at).date().isoformat(),
+            "school": call.school.building_code,
+            "description": f"{call.get_reason_display()}: {call.narrative}".strip(": "),
+            "outcome": str(call.get_outcome_display()),
+        }
+        if not students:
+            incidents.append({**base, "student": None})
+        for student in students:
+            incidents.append(
+                {
+                    **base,
+                    "student": {
+                        "grade": student.grade,
+                        "race_ethnicity": student.race_ethnicity,
+                        "sex": student.sex,
+                        "iep": student.disability == Disability.IDEA,
+                        "section_504": student.disability == Disability.SECTION_504,
+                        "english_learner": student.english_learner == EnglishLearner.YES,
+                        "outcome": student.outcome,
+                    },
+                }
+            )
+    interventions = (
+        InterventionRequest.objects.in_school_year(school_year)
+        .incidents()
+        .select_related("school")
+        .order_by("requested_at", "pk")
+    )
+    for request in interventions:
+        incidents.append(
+            {
+                "kind": "intervention",
+                "reference": f"I-{request.pk}",
+                "date": timezone.localtime(request.requested_at).date().isoformat(),
+                "school": request.school.building_code,
+                "description": request.outcome_notes or request.description,
+                "outcome": str(request.get_outcome_display()),
+                "student": None,
+            }
+        )
+    return {
+        "district": district.name,
+        "district_code": district.code,
+        "school_year": school_year.label,
+        "staff": schools,
+        "providers": [
+            {
+                "name": p.name,
+                "kind": str(p.get_kind_display()),
+                "agreements_adopted": p.adopted_agreements,
+            }
+            for p in providers
+        ],
+        "incidents": incidents,
+        "complaints": Complaint.objects.received_in(school_year).count(),
+        "crdc": crdc_table(school_year=school_year),
+    }
+
+
+def crdc_table(*, school_year: SchoolYear) -> dict[str, Any]:
+    """Referrals to law enforcement and school-related arrests, instances and students, by
+    IDEA / Section 504 only / neither, and within each by race, sex and English learner.
+
+    A referral is a citation, an arrest or a juvenile-justice referral of a student; an
+    arrest is a student outcome "arrest". Students are distinct district student numbers (rows
+    without a number count once each).
+    """
+    students = students_queryset(school_year, None).filter(outcome__in=REFERRAL_OUTCOMES)
+    arrest = Q(outcome=StudentOutcome.ARREST)
+    numbered, unnumbered = ~Q(student_ref=""), Q(student_ref="")
+    # name: (field counted, distinct, condition)
+    measures: dict[str, tuple[str, bool, Q]] = {
+        "referral_instances": ("pk", False, Q()),
+        "referral_students": ("student_ref", True, numbered),
+        "referral_unnumbered": ("pk", False, unnumbered),
+        "arrest_instances": ("pk", False, arrest),
+        "arrest_students": ("student_ref", True, arrest & numbered),
+        "arrest_unnumbered": ("pk", False, arrest & unnumbered),
+    }
+    columns: list[tuple[str, str, str]] = [("all", "all", _("All students"))]
+    columns += [("race_ethnicity", c, str(label)) for c, label in RaceEthnicity.choices]
+    columns += [("sex", c, str(label)) for c, label in Sex.choices]
+    columns += [("english_learner", "yes", _("English learner"))]
+    aggregates = {}
+    for group, disability in CRDC_DISABILITY.items():
+        for dimension, code, _label in columns:
+            condition = Q(disability=group)
+            if dimension != "all":
+                condition &= Q(**{dimension: code})
+            for name, (field, distinct, extra) in measures.items():
+                aggregates[f"{disability}__{dimension}__{code}__{name}"] = Count(
+                    field, distinct=distinct, filter=condition & extra
+                )
+    values = students.aggregate(**aggregates)  # one query
+    rows = []
+    for disability in CRDC_DISABILITY.values():
+        for dimension, code, label in columns:
+            key = f"{disability}__{dimension}__{code}__"
+            rows.append(
+                {
+                    "disability": disability,
+                    "group": label,
+                    "referral_instances": values[key + "referral_instances"],
+                    "referral_students": values[key + "referral_students"]
+                    + values[key + "referral_unnumbered"],
+                    "arrest_instances": values[key + "arrest_instances"],
+                    "arrest_students": values[key + "arrest_students"]
+                    + values[key + "arrest_unnumbered"],
+                }
+            )
+    return {"rows": rows}
+
+
+def state_package_csv_files(package: dict[str, Any]) -> dict[str, tuple[list[str], list[list]]]:
+    files: dict[str, tuple[list[str], list[list]]] = {}
+    files["01-staff-by-building.csv"] = (
+        ["building_code", "school", "staff_members", "days_per_week"],
+        [[s["code"], s["name"], s["staff"], s["days_per_week"]] for s in package["staff"]],
+    )
+    files["02-providers.csv"] = (
+        ["provider", "kind", "agreements_adopted"],
+        [[p["name"], p["kind"], p["agreements_adopted"]] for p in package["providers"]],
+    )
+    files["03-incidents.csv"] = (
+        [
+            "kind",
+            "reference",
+            "date",
+            "building_code",
+            "description",
+            "outcome",
+            "grade",
+            "race_ethnicity",
+            "sex",
+            "iep",
+            "section_504",
+            "english_learner",
+            "student_outcome",
+        ],
+        [
+            [i["kind"], i["reference"], i["date"], i["school"], i["description"], i["outcome"]]
+            + (
+                [
+                    i["student"]["grade"],
+                    i["student"]["race_ethnicity"],
+                    i["student"]["sex"],
+                    "yes" if i["student"]["iep"] else "no",
+                    "yes" if i["student"]["section_504"] else "no",
+                    "yes" if i["student"]["english_learner"] else "no",
+                    i["student"]["outcome"],
+                ]
+                if i["student"]
+                else [""] * 7
+            )
+            for i in package["incidents"]
+        ],
+    )
+    files["04-complaints.csv"] = (["complaints_received"], [[package["complaints"]]])
+    files["05-crdc-referrals-and-arrests.csv"] = (
+        [
+            "disability",
+            "group",
+            "referral_instances",
+            "referral_students",
+            "arrest_instances",
+            "arrest_students",
+        ],
+        [
+            [
+                r["disability"],
+                r["group"],
+                r["referral_instances"],
+                r["referral_students"],
+                r["arrest_instances"],
+                r["arrest_students"],
+            ]
+            for r in package["crdc"]["rows"]
+        ],
+    )
+    return files

@@ -1,0 +1,55 @@
+"""PDFs of the annual report, the state data package (R-21) and the board packet (R-22)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from reports.presentation import build_sections
+from srp.pdf import render_pdf
+
+STYLESHEET = settings.BASE_DIR / "static" / "reports" / "report-pdf.css"
+
+
+def _stylesheet() -> str:
+    # Inlined rather than linked: the PDF loads nothing, and srp.pdf's fetcher is strict.
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def _context(report: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "report": report,
+        "sections": build_sections(report),
+        "stylesheet": _stylesheet(),
+        "printed_on": timezone.localdate(),
+        **extra,
+    }
+
+
+def render_annual_report_pdf(report: dict[str, Any], *, language: str | None = None) -> bytes:
+    return render_pdf("reports/pdf/annual_report.html", _context(report), language=language)
+
+
+def render_board_packet_pdf(
+    report: dict[str, Any],
+    *,
+    agreements: list[dict[str, Any]],
+    deliveries: list[dict[str, Any]],
+    language: str | None = None,
+) -> bytes:
+    """Cover, contents, the annual report, agreement status and the notice delivery record."""
+    return render_pdf(
+        "reports/pdf/board_packet.html",
+        _context(report, agreements=agreements, deliveries=deliveries),
+        language=language,
+    )
+
+
+def render_state_package_pdf(package: dict[str, Any], *, language: str | None = None) -> bytes:
+    return render_pdf(
+        "reports/pdf/state_package.html",
+        {"package": package, "stylesheet": _stylesheet(), "printed_on": timezone.localdate()},
+        language=language,
+    )

@@ -1,0 +1,211 @@
+"""Internal report pages: program administrators and board members see the whole district,
+principals their schools; only the program administrator publishes (R-19 to R-22)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports.exports import csv_text, report_csv_zip, report_filename, report_json
+from reports.models import PublishedReport
+from reports.packages import (
+    agreement_status_rows,
+    delivery_rows,
+    state_package,
+    state_package_csv_files,
+)
+from reports.pdf import render_annual_report_pdf, render_board_packet_pdf, render_state_package_pdf
+from reports.presentation import build_sections
+from reports.public import public_report
+from reports.selectors import annual_report
+from reports.services import ReportError, report_publish, report_withdraw
+from srp.history import render_history
+from srp.models import SchoolYear
+from srp.roles import Role
+
+READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
+
+
+def _school_ids(request: HttpRequest) -> frozenset[int] | None:
+    """None (the whole district) for administrators and board members; else the principal's."""
+    scope = request.scope
+    scope.require(*READERS)
+    if scope.has(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER):
+        return None
+    return scope.school_ids(Role.PRINCIPAL)
+
+
+def _get_year(request: HttpRequest, label: str) -> SchoolYear:
+    return get_object_or_404(SchoolYear, district=request.scope.district, label=label)
+
+
+def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any]]:
+    school_ids = _school_ids(request)
+    year = _get_year(request, label)
+    report = annual_report(district=request.scope.district, school_year=year, school_ids=school_ids)
+    if request.GET.get("version") == "public" and school_ids is None:
+        report = public_report(report)
+    return year, report
+
+
+def _download(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def report_index(request: HttpRequest) -> HttpResponse:
+    school_ids = _school_ids(request)
+    district = request.scope.district
+    years = list(SchoolYear.objects.filter(district=district).order_by("-starts_on"))
+    published = {
+        p.school_year_id: p
+        for p in PublishedReport.objects.filter(district=district).select_related("published_by")
+    }
+    today = timezone.localdate()
+    rows = [
+        {
+            "year": year,
+            "published": published.get(year.pk),
+            "partial": not year.is_finished(today),
+            "started": year.first_instructional_day <= today,
+        }
+        for year in years
+    ]
+    return render(
+        request,
+        "reports/index.html",
+        {"rows": rows, "whole_district": school_ids is None},
+    )
+
+
+def report_detail(request: HttpRequest, label: str) -> HttpResponse:
+    year, report = _report(request, label)
+    published = PublishedReport.objects.filter(
+        district=request.scope.district, school_year=year
+    ).first()
+    return render(
+        request,
+        "reports/annual_report.html",
+        {
+            "year": year,
+            "report": report,
+            "sections": build_sections(report),
+            "published": published,
+            "can_publish": request.scope.is_program_admin,
+            "whole_district": report["scope"] == "district",
+            "version": "public" if report["public"] else "internal",
+        },
+    )
+
+
+def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
+    _year, report = _report(request, label)
+    data = render_annual_report_pdf(report)
+    return _download(data, report_filename(report, "pdf"), "application/pdf")
+
+
+def report_csv(request: HttpRequest, label: str) -> HttpResponse:
+    _year, report = _report(request, label)
+    return _download(report_csv_zip(report), report_filename(report, "zip"), "application/zip")
+
+
+def report_json_view(request: HttpRequest, label: str) -> HttpResponse:
+    _year, report = _report(request, label)
+    return _download(report_json(report), report_filename(report, "json"), "application/json")
+
+
+def board_packet(request: HttpRequest, label: str) -> HttpResponse:
+    request.scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
+    year = _get_year(request, label)
+    district = request.scope.district
+    report = annual_report(district=district, school_year=year)
+    data = render_board_packet_pdf(
+        report,
+        agreements=agreement_status_rows(district=district, school_year=year),
+        deliveries=delivery_rows(school_year=year),
+    )
+    return _download(data, report_filename(report, "pdf", "board-packet"), "application/pdf")
+
+
+def state_package_pdf(request: HttpRequest, label: str) -> HttpResponse:
+    request.scope.require(Role.PROGRAM_ADMIN)
+    year = _get_year(request, label)
+    package = state_package(district=request.scope.district, school_year=year)
+    name = f"state-data-package-{package['district_code']}-{year.label}.pdf"
+    return _download(render_state_package_pdf(package), name, "application/pdf")
+
+
+def state_package_csv(request: HttpRequest, label: str) -> HttpResponse:
+    import io
+    import zipfile
+
+    request.scope.require(Role.PROGRAM_ADMIN)
+    year = _get_year(request, label)
+    package = state_package(district=request.scope.district, school_year=year)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, (header, rows) in state_package_csv_files(package).items():
+            archive.writestr(filename, csv_text(header, rows))
+    name = f"state-data-package-{package['district_code']}-{year.label}.zip"
+    return _download(buffer.getvalue(), name, "application/zip")
+
+
+@require_POST
+def publish(request: HttpRequest, label: str) -> HttpResponse:
+    scope = request.scope
+    scope.require(*READERS)  # others get 403 before the year is looked up
+    year = _get_year(request, label)
+    if not scope.is_program_admin:
+        raise PermissionDenied
+    try:
+        report_publish(district=scope.district, school_year=year, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The %(year)s report is published on the public page.") % {"year": year.label},
+        )
+    return redirect("reports:detail", label=year.label)
+
+
+@require_POST
+def withdraw(request: HttpRequest, label: str) -> HttpResponse:
+    scope = request.scope
+    scope.require(*READERS)
+    year = _get_year(request, label)
+    if not scope.is_program_admin:
+        raise PermissionDenied
+    try:
+        report_withdraw(district=scope.district, school_year=year, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The %(year)s report is no longer public.") % {"year": year.label}
+        )
+    return redirect("reports:detail", label=year.label)
+
+
+def published_history(request: HttpRequest, label: str) -> HttpResponse:
+    request.scope.require(Role.PROGRAM_ADMIN)
+    year = _get_year(request, label)
+    published = get_object_or_404(
+        PublishedReport, district=request.scope.district, school_year=year
+    )
+    return render_history(
+        request,
+        published,
+        back_url=reverse("reports:detail", kwargs={"label": label}),
+        title=_("Publication history: %(year)s") % {"year": label},
+    )
