@@ -530,6 +530,9 @@ class CallFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["staff"].queryset = staff
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
     def apply(self, qs, *, paths: dict[str, str | None]):  # noqa: ANN001, ANN201
         """Filter `qs`; `paths` maps each filter (school, when, reason, outcome, staff) to the

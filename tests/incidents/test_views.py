@@ -222,7 +222,8 @@ def test_warning_is_in_spanish_too(world, roster, client_for):
     data = call_post(world, roster, narrative="Dijo que es indocumentado.")
     client.cookies["django_language"] = "es"
     response = client.post(reverse("incidents:call_create"), data)
-    assert "inmigratoria" in response.content.decode() or "inmigración" in response.content.decode()
+    assert "situación migratoria" in response.content.decode()
+    assert "Advertencia" in response.content.decode()
     assert Call.objects.count() == 0
 
 
