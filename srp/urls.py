@@ -15,6 +15,7 @@ srp_patterns = (
         path("district/switch/", views.switch_district, name="switch_district"),
         path("district/settings/", views.district_settings, name="district_settings"),
         path("district/settings/history/", views.district_history, name="district_history"),
+        path("district/settings/test-email/", views.district_test_email, name="district_test_email"),
         path("district/schools/", views.school_list, name="school_list"),
         path("district/schools/new/", views.school_edit, name="school_create"),
         path("district/schools/<int:pk>/", views.school_detail, name="school_detail"),

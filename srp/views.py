@@ -26,6 +26,7 @@ from srp.forms import (
     SchoolYearForm,
 )
 from srp.history import render_history
+from srp.outbox import email_queue
 from srp.models import District, Enrollment, Membership, School, SchoolYear
 from srp.registry import registry
 from srp.roles import Role
@@ -133,6 +134,27 @@ def district_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("District settings saved."))
         return redirect("srp:district_settings")
     return render(request, "srp/district_settings.html", {"form": form, "district": district})
+
+
+@require_POST
+def district_test_email(request: HttpRequest) -> HttpResponse:
+    """Queue a test email to the administrator, to check the mail settings end to end."""
+    _require_admin(request)
+    if not request.user.email:
+        messages.error(request, _("Your account has no email address."))
+    else:
+        email_queue(
+            to=[request.user.email],
+            template="srp/email/test",
+            context={"name": request.user.get_full_name() or request.user.email},
+            language=request.LANGUAGE_CODE,
+        )
+        messages.success(
+            request,
+            _("A test email to %(email)s is in the outbox; it is sent at the next delivery run.")
+            % {"email": request.user.email},
+        )
+    return redirect("srp:district_settings")
 
 
 def district_history(request: HttpRequest) -> HttpResponse:

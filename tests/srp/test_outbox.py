@@ -117,3 +117,10 @@ def test_claimed_rows_are_skipped_by_a_second_sender(world, smtp_up):
     deliver_due_emails()
     deliver_due_emails()
     assert len(mail.outbox) == 1
+
+
+def test_admin_sends_a_test_email_from_settings(world, client_for):
+    response = client_for(world.admin).post(reverse("srp:district_test_email"))
+    assert response.status_code == 302
+    assert OutboundEmail.objects.get().to == [world.admin.email]
+    assert client_for(world.board).post(reverse("srp:district_test_email")).status_code == 403
