@@ -35,6 +35,7 @@ from srp.models import Enrollment, SchoolYear
 
 YEAR = "2025-26"
 PREVIOUS = "2024-25"
+YEAR_DAY = datetime.date(2026, 2, 10)
 
 
 @dataclass
