@@ -24,7 +24,7 @@ class AgreementsConfig(AppConfig):
                 "agreements:agreement_list",
                 frozenset({Role.PROGRAM_ADMIN, Role.AGENCY_LIAISON, Role.BOARD_MEMBER}),
                 order=20,
-                active_prefix="/agreements/",
+                active_prefix="/agreements/register/",
             )
         )
         registry.add_nav_item(

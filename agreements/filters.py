@@ -12,7 +12,20 @@ from agreements.models import Agreement, Provider, StaffMember
 from srp.models import District, School
 
 
-class AgreementFilter(django_filters.FilterSet):
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on the filter widgets (the form is laid out by hand in a row)."""
+
+    @property
+    def form(self) -> Any:
+        # Built lazily, after the subclass has narrowed the choices to the user's scope.
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs["class"] = css
+        return form
+
+
+class AgreementFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("Any status")
@@ -33,7 +46,7 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(provider__name__icontains=value))
 
 
-class StaffFilter(django_filters.FilterSet):
+class StaffFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=StaffMember.Kind.choices, empty_label=_("Any kind")

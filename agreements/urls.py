@@ -1,37 +1,45 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from agreements import views
 
 app_name = "agreements"
+# Agreements and providers live under register/ so that the "Agreements" navigation item is not
+# also marked current on the staff and training pages, which share the /agreements/ prefix.
 urlpatterns = [
-    path("", views.agreement_list, name="agreement_list"),
-    path("new/", views.agreement_create, name="agreement_create"),
-    path("<int:pk>/", views.agreement_detail, name="agreement_detail"),
-    path("<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
-    path("<int:pk>/history/", views.agreement_history, name="agreement_history"),
-    path("<int:pk>/checklist/", views.agreement_checklist, name="agreement_checklist"),
-    path("<int:pk>/status/", views.agreement_transition, name="agreement_transition"),
-    path("<int:pk>/adopt/", views.agreement_adopt, name="agreement_adopt"),
-    path("<int:pk>/document/", views.agreement_document, name="agreement_document"),
+    path("", RedirectView.as_view(pattern_name="agreements:agreement_list"), name="index"),
+    path("register/", views.agreement_list, name="agreement_list"),
+    path("register/new/", views.agreement_create, name="agreement_create"),
+    path("register/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("register/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("register/<int:pk>/history/", views.agreement_history, name="agreement_history"),
+    path("register/<int:pk>/checklist/", views.agreement_checklist, name="agreement_checklist"),
+    path("register/<int:pk>/status/", views.agreement_transition, name="agreement_transition"),
+    path("register/<int:pk>/adopt/", views.agreement_adopt, name="agreement_adopt"),
+    path("register/<int:pk>/document/", views.agreement_document, name="agreement_document"),
     path(
-        "<int:pk>/document/upload/",
+        "register/<int:pk>/document/upload/",
         views.agreement_document_upload,
         name="agreement_document_upload",
     ),
-    path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
-    path("<int:pk>/reviews/<int:review_pk>/events/new/", views.event_create, name="event_create"),
+    path("register/<int:pk>/reviews/new/", views.review_create, name="review_create"),
     path(
-        "<int:pk>/attachments/<int:attachment_pk>/",
+        "register/<int:pk>/reviews/<int:review_pk>/events/new/",
+        views.event_create,
+        name="event_create",
+    ),
+    path(
+        "register/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment_download",
     ),
-    path("providers/", views.provider_list, name="provider_list"),
-    path("providers/new/", views.provider_edit, name="provider_create"),
-    path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
-    path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
-    path("providers/<int:pk>/history/", views.provider_history, name="provider_history"),
+    path("register/providers/", views.provider_list, name="provider_list"),
+    path("register/providers/new/", views.provider_edit, name="provider_create"),
+    path("register/providers/<int:pk>/", views.provider_detail, name="provider_detail"),
+    path("register/providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path("register/providers/<int:pk>/history/", views.provider_history, name="provider_history"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_edit, name="staff_create"),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),

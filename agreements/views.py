@@ -273,6 +273,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "elements": elements,
             "missing": missing,
+            "present_count": len(elements) - len(missing),
             "reviews": reviews,
             "adoptions": agreement.adoptions.select_related("review__school_year"),
             "can_write": can_write,
