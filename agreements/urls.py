@@ -39,6 +39,11 @@ urlpatterns = [
     path("register/providers/new/", views.provider_edit, name="provider_create"),
     path("register/providers/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("register/providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path(
+        "register/providers/<int:pk>/liaison/",
+        views.provider_liaison_link,
+        name="provider_liaison_link",
+    ),
     path("register/providers/<int:pk>/history/", views.provider_history, name="provider_history"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_edit, name="staff_create"),

@@ -64,7 +64,7 @@ from agreements.services import MANUAL_TRANSITIONS, TRANSITIONS, AgreementError
 from agreements.training import STATE_LABELS, State, training_status
 from srp.csv_export import csv_response
 from srp.history import render_history
-from srp.models import School
+from srp.models import Membership, School
 from srp.roles import Role
 from srp.uploads import serve_upload
 
@@ -103,10 +103,24 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_provider_for_user(request, pk)
     agreements = agreements_for(request.scope).filter(provider=provider)
     staff = staff_for(request.scope).filter(employer=provider)
+    liaisons = provider.liaison_links.select_related("membership__user")
+    candidates = []
+    if request.scope.is_program_admin:
+        candidates = (
+            Membership.objects.active()
+            .filter(district=request.scope.district, role=Role.AGENCY_LIAISON)
+            .select_related("user")
+        )
     return render(
         request,
         "agreements/provider_detail.html",
-        {"provider": provider, "agreements": agreements, "staff": staff},
+        {
+            "provider": provider,
+            "agreements": agreements,
+            "staff": staff,
+            "liaisons": liaisons,
+            "candidates": candidates,
+        },
     )
 
 
@@ -130,6 +144,30 @@ def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     title = _("Edit provider") if provider else _("Add a provider")
     return _form_page(request, form, title, back)
+
+
+@require_POST
+def provider_liaison_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an agency liaison of the district to this provider (they then see its records)."""
+    scope = require_writer(request)
+    provider = get_provider_for_user(request, pk, write=True)
+    membership = get_object_or_404(
+        Membership,
+        pk=request.POST.get("membership") or 0,
+        district=scope.district,
+        role=Role.AGENCY_LIAISON,
+    )
+    try:
+        services.liaison_link_set(membership=membership, provider=provider)
+    except AgreementError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(user)s now speaks for %(provider)s.")
+            % {"user": membership.user, "provider": provider.name},
+        )
+    return redirect("agreements:provider_detail", pk=provider.pk)
 
 
 def provider_history(request: HttpRequest, pk: int) -> HttpResponse:

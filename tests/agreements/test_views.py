@@ -709,3 +709,21 @@ def test_models_have_no_forbidden_fields():
 
 
 _ = EngagementEvent
+
+
+def test_admin_links_a_liaison_to_a_provider(world, roster, client_for):
+    from srp.models import Membership
+    from srp.roles import Role
+
+    membership = Membership.objects.get(user=world.liaison, role=Role.AGENCY_LIAISON)
+    url = reverse("agreements:provider_liaison_link", args=[roster["provider_b"].pk])
+    assert client_for(world.liaison).post(url, {"membership": membership.pk}).status_code == 403
+    assert client_for(world.outsider).post(url, {"membership": membership.pk}).status_code == 404
+    # Only an agency-liaison membership of the district can be linked.
+    admin_membership = Membership.objects.get(user=world.admin)
+    assert client_for(world.admin).post(url, {"membership": admin_membership.pk}).status_code == 404
+    assert client_for(world.admin).post(url, {"membership": membership.pk}).status_code == 302
+    membership.liaison_link.refresh_from_db()
+    assert membership.liaison_link.provider == roster["provider_b"]
+    html = client_for(world.liaison).get(reverse("agreements:agreement_list")).content.decode()
+    assert "Ready B" in html and roster["adopted"].title not in html
