@@ -21,11 +21,12 @@ class SrpConfig(AppConfig):
         )
         registry.add_nav_item(NavItem(_("People"), "srp:people_list", admin_only, order=85))
         registry.add_nav_item(
-            NavItem(_("District"), "srp:district_settings", admin_only, order=90, active_prefix="/district/settings/")
+            NavItem(_("Settings"), "srp:district_settings", admin_only, order=90, active_prefix="/district/settings/")
         )
         registry.add_nav_item(
             NavItem(_("Districts"), "srp:host_district_list", frozenset({"host_admin"}), order=95)
         )
+        registry.add_nav_group("srp", _("District"))
         dashboard.register()
 
 

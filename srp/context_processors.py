@@ -8,22 +8,46 @@ from django.urls import NoReverseMatch, reverse
 from srp.registry import registry
 
 
+def _visible(scope: Any, roles: frozenset[str]) -> bool:
+    return scope.has(*roles) or ("host_admin" in roles and scope.is_host_admin)
+
+
 def srp(request: HttpRequest) -> dict[str, Any]:
-    """The navigation for the user's roles in the active district."""
+    """The menu for the user's roles in the active district.
+
+    Items of an app that registered a menu group (`registry.add_nav_group`) share a dropdown
+    when more than one of them is visible; otherwise each item is a plain link.
+    """
     scope = getattr(request, "scope", None)
     if scope is None or request.user.is_anonymous:
-        return {"nav_items": []}
-    items = []
+        return {"nav_entries": []}
     path = request.path_info
+    entries: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for item in registry.nav_items:
-        if not scope.has(*item.roles) and not (
-            "host_admin" in item.roles and scope.is_host_admin
-        ):
+        if not _visible(scope, item.roles):
             continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        prefix = item.active_prefix or url
-        items.append({"label": item.label, "url": url, "active": path.startswith(prefix)})
-    return {"nav_items": items, "scope": scope}
+        link = {
+            "label": item.label,
+            "url": url,
+            "active": path.startswith(item.active_prefix or url),
+        }
+        namespace = item.url_name.split(":", 1)[0]
+        if namespace in registry.nav_groups:
+            group = groups.get(namespace)
+            if group is None:
+                group = {"label": registry.nav_groups[namespace], "items": [], "key": namespace}
+                groups[namespace] = group
+                entries.append(group)
+            group["items"].append(link)
+        else:
+            entries.append(link)
+    for group in groups.values():
+        group["active"] = any(link["active"] for link in group["items"])
+    # A group with one visible item is just that item.
+    entries = [e["items"][0] if "items" in e and len(e["items"]) == 1 else e for e in entries]
+    return {"nav_entries": entries, "scope": scope}

@@ -75,6 +75,8 @@ class Registry:
     school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(
         default_factory=dict
     )
+    # Menu groups: items whose URL namespace has a label here share one dropdown menu.
+    nav_groups: dict[str, Any] = field(default_factory=dict)
 
     def add_dashboard_section(self, section: DashboardSection) -> None:
         self._replace(self.dashboard_sections, section, "key")
@@ -87,6 +89,9 @@ class Registry:
 
     def add_demo_seeder(self, seeder: DemoSeeder) -> None:
         self._replace(self.demo_seeders, seeder, "key")
+
+    def add_nav_group(self, namespace: str, label: Any) -> None:
+        self.nav_groups[namespace] = label
 
     def add_reminder(self, reminder: Reminder) -> None:
         self._replace(self.reminders, reminder, "key")

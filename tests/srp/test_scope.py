@@ -95,3 +95,13 @@ def test_inactive_membership_grants_nothing(world, client_for):
     membership.save()
     c = client_for(world.admin)
     assert c.get(reverse("srp:district_settings")).status_code == 403
+
+
+def test_menu_shows_only_what_the_role_may_open(world, client_for):
+    admin_page = client_for(world.admin).get(reverse("srp:dashboard")).content.decode()
+    assert reverse("srp:people_list") in admin_page and reverse("srp:district_settings") in admin_page
+    board_page = client_for(world.board).get(reverse("srp:dashboard")).content.decode()
+    assert reverse("srp:people_list") not in board_page
+    assert reverse("srp:district_settings") not in board_page
+    host_page = client_for(world.host).get(reverse("srp:dashboard")).content.decode()
+    assert reverse("srp:host_district_list") in host_page
