@@ -244,6 +244,7 @@ def _transition(
         )
     previous = locked.status
     locked.status = target
+    locked._history_user = by  # who, in the audit trail, also outside a request
     Event.objects.create(
         complaint=locked,
         by=by,
@@ -289,6 +290,7 @@ def complaint_assign(*, complaint: Complaint, investigator: User, by: User) -> C
         if not investigator_choices(complaint=locked).filter(pk=investigator.pk).exists():
             raise ComplaintError(_("This person cannot investigate this complaint."))
         locked.investigator = investigator
+        locked._history_user = by
         locked.save()
         Event.objects.create(
             complaint=locked, by=by, kind="assigned", note=str(investigator), public=False
@@ -360,6 +362,7 @@ def allegation_save(
         allegation.summary = summary
         allegation.finding = finding
         allegation.finding_explanation = finding_explanation
+        allegation._history_user = by
         allegation.save()
     return allegation
 
@@ -472,6 +475,7 @@ def complaint_extend(
             complaint=locked, previous_due=locked.respond_due, new_due=new_due, reason=reason, by=by
         )
         locked.respond_due = new_due
+        locked._history_user = by
         locked.save()
         Event.objects.create(complaint=locked, by=by, kind="extended", note=reason, public=True)
         _notify_family(locked, "extended", {"extension": extension})
