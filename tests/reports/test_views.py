@@ -254,6 +254,7 @@ def test_public_pages_never_show_another_districts_report(client, client_for, wo
 def test_dashboard_section(client_for, world, known):
     html = client_for(world.admin).get(reverse("srp:dashboard")).content.decode()
     assert "Annual report" in html and "Not published" in html
+    assert f'href="{reverse("reports:index")}">Reports</a>' in html  # the navigation item
     assert (
         "Annual report"
         not in client_for(world.teacher_a).get(reverse("srp:dashboard")).content.decode()

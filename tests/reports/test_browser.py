@@ -1,0 +1,77 @@
+"""R-19/R-22 journey in Chromium: the program administrator opens the report, downloads the
+PDF and publishes; an anonymous visitor reads the public page with "<10" for small counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import DESKTOP, PHONE, axe_violations, describe_violations, sign_in
+from tests.reports import dataset
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots-reports")
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_admin_publishes_and_public_sees_suppressed_report(page, live_server, world, browser):
+    dataset.build(world, calls=40)
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server, world.admin)
+    page.goto(f"{live_server.url}/reports/")
+    shoot(page, "index-desktop")
+    page.get_by_role("link", name=dataset.YEAR, exact=True).click()
+    assert page.get_by_role("heading", name=f"Annual report {dataset.YEAR}").is_visible()
+    assert page.get_by_text("INTERNAL – not for publication.").is_visible()
+    assert page.locator("svg.report-chart").count() >= 5
+    page.wait_for_timeout(500)  # let the navbar's colour transitions settle before axe
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    shoot(page, "internal-desktop")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download PDF").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("report is published on the public page").is_visible()
+
+    visitor = browser.new_context(viewport=PHONE)
+    public = visitor.new_page()
+    public.goto(f"{live_server.url}/p/{world.district.code}/reports/")
+    assert public.get_by_role("heading", name=f"annual report {dataset.YEAR}").is_visible()
+    assert public.get_by_text("<10").first.is_visible()
+    assert public.get_by_role("heading", name="How to make a complaint").is_visible()
+    public.wait_for_timeout(500)
+    violations = axe_violations(public)
+    assert violations == [], describe_violations(violations)
+    shoot(public, "public-phone")
+    public.set_viewport_size(DESKTOP)
+    shoot(public, "public-desktop")
+    with public.expect_navigation():
+        public.select_option("#language-switch", "es")
+    public.wait_for_load_state()
+    assert public.get_by_role("heading", name="Cómo presentar una queja").is_visible()
+    shoot(public, "public-es-desktop")
+    visitor.close()
+
+
+def test_report_page_on_a_phone(page, live_server, world):
+    dataset.build(world, calls=20)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, world.admin)
+    page.goto(f"{live_server.url}/reports/{dataset.YEAR}/")
+    assert page.get_by_role("heading", name=f"Annual report {dataset.YEAR}").is_visible()
+    # Tables scroll inside their box: the page itself does not scroll sideways.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1
+    shoot(page, "internal-phone")
