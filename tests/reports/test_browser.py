@@ -3,6 +3,8 @@ PDF and publishes; an anonymous visitor reads the public page with "<10" for sma
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from tests.reports import dataset
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-reports")
+SHOTS = Path(os.environ.get("SRP_SHOTS_DIR", tempfile.gettempdir())) / "shots-reports"
 
 
 def shoot(page, name: str) -> None:
