@@ -427,6 +427,12 @@ class ComplaintFilterForm(forms.Form):
         self.fields["school"].empty_label = _("Any school")
         self.fields["provider"].queryset = Provider.objects.filter(district=district)
         self.fields["provider"].empty_label = _("Any provider")
+        for name, field in self.fields.items():
+            if name == "q":
+                field.widget.attrs["class"] = "form-control"
+                field.widget.attrs["type"] = "search"
+            elif name != "overdue":
+                field.widget.attrs["class"] = "form-select"
 
 
 def current_year(district: District) -> SchoolYear | None:

@@ -269,6 +269,13 @@ class Complaint(models.Model):
         return self.response_sent_at is None and self.respond_due < on
 
     @property
+    def next_due(self) -> datetime.date:
+        """The deadline that matters now: acknowledgement while received, else the response."""
+        if self.status == Status.RECEIVED:
+            return min(self.acknowledge_due, self.respond_due)
+        return self.respond_due
+
+    @property
     def days_to_respond(self) -> int | None:
         if self.response_sent_at is None:
             return None

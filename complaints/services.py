@@ -28,6 +28,7 @@ from complaints.models import (
     Extension,
     Finding,
     InvestigationNote,
+    LetterText,
     Status,
 )
 from srp.outbox import email_queue
@@ -258,7 +259,8 @@ def _transition(
 
 
 def _notify_family(complaint: Complaint, template: str, context: dict[str, Any], **kw: Any) -> None:
-    if not complaint.email:
+    """Email the family if it gave an address and did not ask not to be contacted."""
+    if not complaint.email or complaint.contact_preference == ContactPreference.NONE:
         return
     email_queue(
         to=[complaint.email],
@@ -397,13 +399,12 @@ def complaint_send_response(*, complaint: Complaint, by: User) -> Complaint:
         locked.response_letter.save(f"{locked.reference}.pdf", ContentFile(pdf), save=False)
         locked.response_letter_language = language
         locked.save()
-        if locked.contact_preference != ContactPreference.NONE or locked.email:
-            _notify_family(
-                locked,
-                "response",
-                {},
-                attachments=[(f"{locked.reference}.pdf", pdf, "application/pdf")],
-            )
+        _notify_family(
+            locked,
+            "response",
+            {},
+            attachments=[(f"{locked.reference}.pdf", pdf, "application/pdf")],
+        )
     return locked
 
 
@@ -491,3 +492,18 @@ def note_add(*, complaint: Complaint, by: User, text: str) -> InvestigationNote:
 
 def access_log_record(*, complaint: Complaint, user: User, what: str = "detail") -> None:
     AccessLog.objects.create(complaint=complaint, user=user, what=what)
+
+
+def letter_text_save(
+    *, district: District, by: User, instance: LetterText | None, data: dict[str, Any]
+) -> LetterText:
+    """Create or change the district's letter wording in one language."""
+    text = instance or LetterText(district=district)
+    if text.district_id != district.pk:
+        raise ComplaintError(_("This wording belongs to another district."))
+    for field in ("language", "opening", "appeal_route", "closing", "signature"):
+        setattr(text, field, data[field])
+    text._history_user = by
+    with transaction.atomic():
+        text.save()
+    return text

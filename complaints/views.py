@@ -394,9 +394,9 @@ def letter_text_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     instance = get_object_or_404(LetterText, pk=pk, district=district) if pk else None
     form = LetterTextForm(request.POST or None, instance=instance, district=district)
     if request.method == "POST" and form.is_valid():
-        text = form.save(commit=False)
-        text.district = district
-        text.save()
+        services.letter_text_save(
+            district=district, by=request.user, instance=instance, data=form.cleaned_data
+        )
         messages.success(request, _("Letter wording saved."))
         return redirect("complaints:letter_text_list")
     return render(

@@ -152,3 +152,30 @@ def test_keyboard_reaches_the_submit_button(page, live_server, world, quick_form
     assert "id_description" in seen
     assert "id_website" not in seen  # the honeypot is never reached
     assert any("Send the complaint" in s for s in seen)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_staff_list_and_dashboard_with_demo_data(page, live_server, quick_form, viewport):
+    from agreements.models import Provider
+    from complaints.demo import seed
+    from srp.demo import DEMO_PASSWORD, seed_base
+
+    ctx = seed_base()
+    Provider.objects.get_or_create(
+        district=ctx.district,
+        name="Cascade County Sheriff",
+        defaults={"kind": Provider.Kind.LAW_ENFORCEMENT},
+    )
+    seed(ctx)
+    name = "desktop" if viewport == DESKTOP else "phone"
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, ctx.users["admin"], password=DEMO_PASSWORD)
+    assert page.get_by_role("heading", name="Complaints").first.is_visible()
+    shot(page, f"{name}-dashboard-admin")
+    page.goto(f"{live_server.url}/complaints/")
+    assert page.get_by_text("40 complaints").is_visible()
+    assert page.locator("tr.overdue").count() > 0
+    assert_accessible(page)
+    shot(page, f"{name}-list-admin")
+    page.goto(f"{live_server.url}/complaints/?overdue=on")
+    assert page.locator("tr.overdue").count() == page.locator("tbody tr").count()

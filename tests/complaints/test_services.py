@@ -279,3 +279,14 @@ def test_mail_server_down_loses_no_complaint_and_retries(world, settings):
     assert Complaint.objects.filter(pk=submission.complaint.pk).exists()
     email = OutboundEmail.objects.get()
     assert email.status == OutboundEmail.Status.QUEUED and email.attempts == 1
+
+
+def test_do_not_contact_means_only_the_receipt(world):
+    from complaints.models import ContactPreference
+
+    c = complaint(world, email="quiet@example.org")
+    Complaint.objects.filter(pk=c.pk).update(contact_preference=ContactPreference.NONE)
+    c.refresh_from_db()
+    c = to_findings(c, world.admin)
+    services.complaint_send_response(complaint=c, by=world.admin)
+    assert OutboundEmail.objects.filter(to=["quiet@example.org"]).count() == 1  # the receipt
