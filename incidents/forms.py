@@ -525,6 +525,8 @@ class CallFilterForm(forms.Form):
         label=_("Outcome"), choices=[("", _("Any"))] + CallOutcome.choices, required=False
     )
     staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+    # The calls of one import (a link from the import page); applied inside the user's scope.
+    batch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, schools, staff, **kwargs: Any) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
@@ -540,7 +542,7 @@ class CallFilterForm(forms.Form):
         if not self.is_valid():
             return qs
         data = self.cleaned_data
-        for name in ("school", "reason", "outcome", "staff"):
+        for name in ("school", "reason", "outcome", "staff", "batch"):
             path = paths.get(name)
             if path and data.get(name):
                 qs = qs.filter(**{path: data[name]})

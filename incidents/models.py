@@ -140,7 +140,12 @@ def _in_range(field: str, start: datetime.date, end: datetime.date) -> Q:
 
 # Imports -------------------------------------------------------------------------------------
 class ImportBatch(models.Model):
-    """One CSV file offered for import: either every row went in, or none did (R-16)."""
+    """One CSV file offered for import: either every row went in, or none did (R-16).
+
+    The batch is the audit record of the import (R-23): who imported which file (name, size,
+    SHA-256), when, and how many rows, calls and students it gave. Every imported call links to
+    its batch; the calls get no history row of their own at import, only at later edits.
+    """
 
     class Status(models.TextChoices):
         IMPORTED = "imported", _("Imported")
@@ -148,6 +153,8 @@ class ImportBatch(models.Model):
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="call_imports")
     filename = models.CharField(_("file name"), max_length=255)
+    size_bytes = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     rows = models.PositiveIntegerField(_("rows read"), default=0)
     calls_created = models.PositiveIntegerField(_("calls created"), default=0)
@@ -192,8 +199,11 @@ class CallQuerySet(models.QuerySet["Call"]):
         return self.filter(Q(outcome=CallOutcome.ARREST) | Exists(students))
 
     def for_list(self) -> CallQuerySet:
-        return self.select_related("school", "responding_staff").annotate(
-            student_count=models.Count("students")
+        # An explicit order: a GROUP BY query does not use Meta.ordering, and pages need one.
+        return (
+            self.select_related("school", "responding_staff")
+            .annotate(student_count=models.Count("students"))
+            .order_by("-occurred_at", "-pk")
         )
 
 

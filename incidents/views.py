@@ -107,6 +107,7 @@ CALL_PATHS = {
     "reason": "reason",
     "outcome": "outcome",
     "staff": "responding_staff",
+    "batch": "import_batch_id",
 }
 
 

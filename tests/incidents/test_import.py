@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import hashlib
 import io
 
 import pytest
@@ -10,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from incidents import importer
 from incidents.importer import COLUMNS, import_calls
@@ -90,9 +93,59 @@ def test_good_file_imports_every_call_and_student(world, roster):
     assert call.source == Call.Source.IMPORT and call.school == world.school_a
     assert call.responding_staff == roster.sro
     assert call.students.count() == 2
-    assert call.history.count() == 1  # the audit trail covers imported calls too
     assert Call.objects.get(call_ref="CCSO-2").students.count() == 0
     assert result.batch.status == ImportBatch.Status.IMPORTED
+
+
+def test_the_batch_is_the_audit_record_of_an_import(world, roster, client_for):
+    """R-23: who imported which file and when is on the batch; every imported call links to
+    it; a later edit of an imported call is still recorded by simple-history."""
+    data = make_csv(generated_rows(30))
+    result = run(world, data, name="ccso-october.csv")
+    assert result.ok, result.errors[:3]
+    batch = ImportBatch.objects.get()
+    assert batch.uploaded_by == world.admin
+    # The clock is frozen at 2026-11-27 10:00 UTC (ticking): the batch was made just now.
+    assert abs(batch.created_at - timezone.now()) < datetime.timedelta(minutes=1)
+    assert batch.filename == "ccso-october.csv"
+    assert batch.size_bytes == len(data)
+    assert batch.checksum == hashlib.sha256(data).hexdigest()
+    assert (batch.rows, batch.calls_created, batch.students_created) == (57, 30, 54)
+    assert Call.objects.count() == 30
+    assert set(Call.objects.values_list("import_batch_id", flat=True)) == {batch.pk}
+    assert set(Call.objects.values_list("created_by_id", flat=True)) == {world.admin.pk}
+    assert set(Call.objects.values_list("source", flat=True)) == {Call.Source.IMPORT}
+    assert StudentInvolved.objects.filter(call__import_batch=batch).count() == 54
+    # No history row per imported call or student: the batch says it once.
+    assert Call.history.count() == 0 and StudentInvolved.history.count() == 0
+    call = Call.objects.get(call_ref="G-000001")
+    response = client_for(world.admin).post(
+        reverse("incidents:call_edit", args=[call.pk]),
+        {
+            "occurred_at": "2026-10-05T13:45",
+            "location": "Gym",
+            "call_ref": call.call_ref,
+            "requested_by": call.requested_by,
+            "reason": call.reason,
+            "responding_staff": call.responding_staff_id,
+            "outcome": "report_taken",
+            "narrative": "",
+        },
+    )
+    assert response.status_code == 302
+    edit = call.history.get()
+    assert (edit.history_user, edit.outcome, edit.location) == (world.admin, "report_taken", "Gym")
+    page = client_for(world.admin).get(reverse("incidents:import_detail", args=[batch.pk]))
+    assert batch.checksum in page.content.decode()
+
+
+def test_a_rejected_file_keeps_its_checksum_and_who(world, roster):
+    data = make_csv([row(reason="nope")])
+    result = run(world, data)
+    assert not result.ok
+    batch = ImportBatch.objects.get()
+    assert batch.checksum == hashlib.sha256(data).hexdigest()
+    assert batch.uploaded_by == world.admin and batch.status == ImportBatch.Status.REJECTED
 
 
 def test_generated_file_in_batches(world, roster, monkeypatch):
