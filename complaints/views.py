@@ -164,6 +164,7 @@ def complaint_history(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     if not request.scope.is_program_admin:
         raise PermissionDenied
+    services.access_log_record(complaint=complaint, user=request.user, what="history")
     return render_history(
         request, complaint, back_url=reverse("complaints:detail", args=[complaint.pk])
     )
@@ -192,6 +193,7 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     if not complaint.response_letter:
         raise Http404
+    services.access_log_record(complaint=complaint, user=request.user, what="letter")
     return serve_upload(
         complaint.response_letter,
         filename=f"{complaint.reference}.pdf",
@@ -204,6 +206,7 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     from complaints.pdf import letter_language, render_response_letter_pdf
 
     complaint = get_complaint_for_user(request, pk, write=True)
+    services.access_log_record(complaint=complaint, user=request.user, what="letter preview")
     pdf = render_response_letter_pdf(
         complaint=complaint, language=letter_language(complaint), on=timezone.localdate()
     )

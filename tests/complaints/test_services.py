@@ -290,3 +290,38 @@ def test_do_not_contact_means_only_the_receipt(world):
     c = to_findings(c, world.admin)
     services.complaint_send_response(complaint=c, by=world.admin)
     assert OutboundEmail.objects.filter(to=["quiet@example.org"]).count() == 1  # the receipt
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_letter_states_findings_in_plain_words_and_the_appeal_route(world):
+    c = to_findings(complaint(world), world.admin, finding=Finding.EXONERATED)
+    c = services.complaint_send_response(complaint=c, by=world.admin)
+    text = " ".join(_pdf_text(c.response_letter.read()).split())
+    assert world.district.name in text  # letterhead
+    assert c.reference in text
+    assert "within the rules and the law" in text
+    assert "how to appeal" in text and "within 30 days" in text
+
+
+def test_letter_in_a_language_the_district_wrote(world):
+    from complaints.models import LetterText
+
+    LetterText.objects.create(
+        district=world.district,
+        language="vi",
+        opening="Cảm ơn quý vị đã cho chúng tôi biết.",
+        appeal_route="Quý vị có thể kháng nghị trong vòng 30 ngày.",
+        signature="Văn phòng An toàn",
+    )
+    c = to_findings(complaint(world, language="vi"), world.admin)
+    c = services.complaint_send_response(complaint=c, by=world.admin)
+    assert c.response_letter_language == "vi"
+    text = " ".join(_pdf_text(c.response_letter.read()).split())
+    assert "kháng nghị trong vòng 30 ngày" in text
