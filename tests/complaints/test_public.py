@@ -344,3 +344,12 @@ def test_no_field_for_immigration_or_birthplace(world):
     ).lower()
     for word in ("immigra", "citizen", "visa", "birth", "country"):
         assert word not in names
+
+
+def test_time_later_today_is_refused(client, world):
+    response = client.post(
+        intake_url(world), form_data(world, occurred_on="2026-11-27", occurred_time="23:30")
+    )
+    assert response.status_code == 400
+    assert "The time cannot be in the future" in response.content.decode()
+    assert nothing_written()

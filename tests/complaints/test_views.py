@@ -375,3 +375,21 @@ def test_letter_wording_is_admin_only(client_for, world):
         },
     )
     assert response.status_code == 302
+
+
+def test_detail_query_count_does_not_grow(client_for, world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = complaint(world)
+    client = client_for(world.admin)
+    client.get(detail(c))
+    with CaptureQueriesContext(connection) as few:
+        client.get(detail(c))
+    for n in range(10):
+        services.allegation_save(
+            complaint=c, by=world.admin, staff_member=None, category="other", summary=str(n)
+        )
+        services.note_add(complaint=c, by=world.admin, text=str(n))
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(detail(c)).status_code == 200
