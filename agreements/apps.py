@@ -18,6 +18,7 @@ class AgreementsConfig(AppConfig):
         from srp.roles import Role
 
         registry.set_school_resolver(Role.SAFETY_STAFF, safety_staff_school_ids)
+        registry.add_nav_group("agreements", _("Agreements and staff"))
         registry.add_nav_item(
             NavItem(
                 _("Agreements"),

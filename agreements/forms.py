@@ -85,7 +85,7 @@ class AgreementForm(forms.Form):
 
 class ElementForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput)
-    present = forms.BooleanField(label=_("Present"), required=False)
+    present = forms.BooleanField(label=_("Present in the agreement"), required=False)
     section = forms.CharField(label=_("Section"), max_length=60, required=False)
     page = forms.IntegerField(label=_("Page"), min_value=1, max_value=9999, required=False)
     excerpt = forms.CharField(
@@ -126,7 +126,6 @@ def element_formset(agreement: Agreement, data: Any = None) -> Any:
     )
     for form, element in zip(formset.forms, elements, strict=False):
         form.element = element
-        form.fields["present"].label = element.get_code_display()
     return formset
 
 
