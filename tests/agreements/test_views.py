@@ -684,7 +684,7 @@ def test_dashboard_section(world, roster, client_for):
     assert "Staff without an agreement in force" in html and staff.full_name in html
     assert "1 staff member" in html
     assert (
-        "Agreements and staff"
+        'id="sec-agreements"'
         not in client_for(world.liaison).get(reverse("srp:dashboard")).content.decode()
     )
 
