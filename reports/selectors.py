@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -23,6 +25,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -193,24 +197,69 @@ def providers_section(*, district: District, school_year: SchoolYear) -> list[di
     return result
 
 
+def year_bounds(school_year: SchoolYear) -> tuple[datetime.datetime, datetime.datetime]:
+    """Local midnight on 1 July and on the following 1 July, as aware datetimes.
+
+    The same span as the apps' `in_school_year` (local dates 1 July to 30 June), written as a
+    range on the column so the database can use its index instead of converting every row.
+    """
+    start = timezone.make_aware(datetime.datetime.combine(school_year.starts_on, datetime.time()))
+    end = timezone.make_aware(
+        datetime.datetime.combine(school_year.ends_on + datetime.timedelta(days=1), datetime.time())
+    )
+    return start, end
+
+
 def calls_queryset(school_year: SchoolYear, school_ids: frozenset[int] | None) -> QuerySet[Call]:
-    return Call.objects.recorded().in_school_year(school_year).filter(_school_filter(school_ids))
+    start, end = year_bounds(school_year)
+    return (
+        Call.objects.recorded()
+        .filter(district_id=school_year.district_id, occurred_at__gte=start, occurred_at__lt=end)
+        .filter(_school_filter(school_ids))
+    )
 
 
 def students_queryset(
     school_year: SchoolYear, school_ids: frozenset[int] | None
 ) -> QuerySet[StudentInvolved]:
+    start, end = year_bounds(school_year)
     return (
         StudentInvolved.objects.recorded()
-        .in_school_year(school_year)
+        .filter(
+            call__district_id=school_year.district_id,
+            call__occurred_at__gte=start,
+            call__occurred_at__lt=end,
+        )
         .filter(_school_filter(school_ids, "call__school_id"))
     )
+
+
+def grade_band_expression() -> Case:
+    """The grade band computed in the database (3 groups instead of 14 grades)."""
+    return Case(
+        *[When(grade__in=grades, then=Value(band)) for band, grades in GRADE_BANDS.items()],
+        default=Value("pk_5"),
+        output_field=CharField(),
+    )
+
+
+def _filtered_counts(prefix: str, field: str, codes: list[str]) -> dict[str, Count]:
+    """One conditional COUNT per code: the crosstab is built by the database in one pass."""
+    return {
+        f"{prefix}__{i}": Count("pk", filter=Q(**{field: code})) for i, code in enumerate(codes)
+    }
+
+
+def _read_counts(row: dict[str, Any], prefix: str, codes: list[Any], into: dict) -> None:
+    for i, code in enumerate(codes):
+        into[code] += row[f"{prefix}__{i}"]
 
 
 def calls_section(
     *, school_year: SchoolYear, school_ids: frozenset[int] | None, school_codes: dict[int, str]
 ) -> dict[str, Any]:
-    """One grouped query over calls: every code of R-16 is a key, 0 where there is none."""
+    """One query over calls, grouped by school with a conditional count per code (every code of
+    R-16 is a key, 0 where there is none)."""
     section = {
         "total": 0,
         "by_school": zeros(school_codes.values()),
@@ -219,30 +268,39 @@ def calls_section(
         "by_outcome": zeros(CallOutcome.values),
         "emergency": 0,
     }
+    breakdowns = [
+        ("reason", list(Reason.values), section["by_reason"]),
+        ("requested_by", list(RequestedBy.values), section["by_requested_by"]),
+        ("outcome", list(CallOutcome.values), section["by_outcome"]),
+    ]
+    aggregates: dict[str, Any] = {
+        "n": Count("pk"),
+        "emergencies": Count("pk", filter=Q(emergency=True)),
+    }
+    for field, codes, _into in breakdowns:
+        aggregates.update(_filtered_counts(field, field, codes))
     rows = (
         calls_queryset(school_year, school_ids)
-        .values("school_id", "reason", "requested_by", "outcome", "emergency")
-        .annotate(n=Count("pk"))
+        .values("school_id")
+        .annotate(**aggregates)
         .order_by()
     )
     for row in rows:
-        n = row["n"]
-        section["total"] += n
+        section["total"] += row["n"]
+        section["emergency"] += row["emergencies"]
         code = school_codes.get(row["school_id"])
         if code is not None:
-            section["by_school"][code] += n
-        section["by_reason"][row["reason"]] += n
-        section["by_requested_by"][row["requested_by"]] += n
-        section["by_outcome"][row["outcome"]] += n
-        if row["emergency"]:
-            section["emergency"] += n
+            section["by_school"][code] += row["n"]
+        for field, codes, into in breakdowns:
+            _read_counts(row, field, codes, into)
     return section
 
 
 def students_section(
     *, school_year: SchoolYear, school_ids: frozenset[int] | None, school_codes: dict[int, str]
 ) -> dict[str, Any]:
-    """Student rows (a student in two calls counts twice) by outcome and each demographic."""
+    """Student rows (a student in two calls counts twice) by outcome and each demographic:
+    one query grouped by outcome, with a conditional count per demographic code and school."""
     outcomes = list(StudentOutcome.values)
     section: dict[str, Any] = {
         "total": 0,
@@ -253,26 +311,35 @@ def students_section(
         },
         "by_school": zeros(school_codes.values()),
     }
-    students = students_queryset(school_year, school_ids)
+    school_list = list(school_codes)
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    for dimension, codes in STUDENT_DIMENSIONS.items():
+        if dimension == "grade_band":
+            aggregates.update(
+                {
+                    f"grade_band__{i}": Count("pk", filter=Q(grade__in=GRADE_BANDS[band]))
+                    for i, band in enumerate(codes)
+                }
+            )
+        else:
+            aggregates.update(_filtered_counts(dimension, dimension, codes))
+    aggregates.update(_filtered_counts("school", "call__school_id", school_list))
     rows = (
-        students.values(
-            "outcome", "race_ethnicity", "sex", "disability", "english_learner", "grade"
-        )
-        .annotate(n=Count("pk"))
+        students_queryset(school_year, school_ids)
+        .values("outcome")
+        .annotate(**aggregates)
         .order_by()
     )
+    by_school_id = zeros(school_list)
     for row in rows:
-        n, outcome = row["n"], row["outcome"]
-        section["total"] += n
-        section["by_outcome"][outcome] += n
-        by = section["by_outcome_and"]
-        for dimension in ("race_ethnicity", "sex", "disability", "english_learner"):
-            by[dimension][outcome][row[dimension]] += n
-        by["grade_band"][outcome][GRADE_BAND_OF[row["grade"]]] += n
-    for row in students.values("call__school_id").annotate(n=Count("pk")).order_by():
-        code = school_codes.get(row["call__school_id"])
-        if code is not None:
-            section["by_school"][code] += row["n"]
+        outcome = row["outcome"]
+        section["total"] += row["n"]
+        section["by_outcome"][outcome] += row["n"]
+        for dimension, codes in STUDENT_DIMENSIONS.items():
+            _read_counts(row, dimension, codes, section["by_outcome_and"][dimension][outcome])
+        _read_counts(row, "school", school_list, by_school_id)
+    for school_id, n in by_school_id.items():
+        section["by_school"][school_codes[school_id]] += n
     return section
 
 
