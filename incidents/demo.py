@@ -141,7 +141,21 @@ def seed(ctx) -> None:  # noqa: ANN001 - srp.demo.DemoContext
             "legal_basis": "administrative_warrant",
             "immigration_enforcement": True,
             "status": "refused",
+            "answered_on": (start + datetime.timedelta(days=20)).date(),
+            "answered_by": admin,
             "routed_to_program_admin": True,
+            "logged_by": admin,
+        },
+    )
+    AgencyInformationRequest.objects.get_or_create(
+        district=district,
+        agency="County prosecutor's office",
+        defaults={
+            "received_on": (start + datetime.timedelta(days=30)).date(),
+            "what_was_asked": "Attendance record of one student for a juvenile court hearing.",
+            "legal_basis": "subpoena",
+            "status": "received",
+            "routed_to_program_admin": False,
             "logged_by": admin,
         },
     )

@@ -41,6 +41,19 @@ def datetime_field(
     )
 
 
+CALL_CHOICES_SHOWN = 300
+
+
+def offer_calls(field: forms.ModelChoiceField, calls: Any, current: Any = None) -> None:
+    """Validate against every call of `calls` (the user's scope) but list only the latest ones
+    (and the current one): a sliced queryset cannot be used to look a posted id up."""
+    field.queryset = calls
+    shown = list(calls.order_by("-occurred_at", "-pk")[:CALL_CHOICES_SHOWN])
+    if current is not None and current not in shown:
+        shown.insert(0, current)
+    field.choices = [("", field.empty_label or "")] + [(c.pk, str(c)) for c in shown]
+
+
 class SensitiveTextMixin:
     """Warns, without blocking, when a narrative seems to hold immigration or citizenship
     status, a visa or a place of birth (R-15): the first submit shows the warning and a box to
@@ -359,7 +372,7 @@ class RespondForm(SensitiveTextMixin, forms.Form):
         self.fields["discipline_decided_by"].queryset = User.objects.filter(
             pk__in=[u.pk for u in deciders]
         )
-        self.fields["call"].queryset = calls
+        offer_calls(self.fields["call"], calls)
         self.add_sensitive_confirmation()
 
     def clean(self) -> dict[str, Any]:
@@ -402,8 +415,10 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
             "report_submitted_at",
             "parent_verbal_notice_at",
             "parent_written_notice_at",
+            "students",
         ]
         widgets = {
+            "students": forms.CheckboxSelectMultiple,
             "leading_activity": forms.Textarea(attrs={"rows": 3}),
             "injuries": forms.Textarea(attrs={"rows": 2}),
             "recommendations": forms.Textarea(attrs={"rows": 2}),
@@ -413,9 +428,27 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["staff_member"].queryset = staff
-        self.fields["call"].queryset = calls
+        offer_calls(
+            self.fields["call"], calls, self.instance.call if self.instance.call_id else None
+        )
         if self.instance.pk:
             self.fields["school"].disabled = True
+        # The students offered are those of the chosen call (posted, preset or saved).
+        call_id = self.data.get(self.add_prefix("call")) if self.is_bound else None
+        if not self.is_bound:
+            call_id = self.initial.get("call") or self.instance.call_id
+        call_id = getattr(call_id, "pk", call_id)
+        students = StudentInvolved.objects.none()
+        if call_id and str(call_id).isdigit():
+            students = StudentInvolved.objects.filter(
+                call_id=int(call_id), call__in=calls.values("pk")
+            ).order_by("pk")
+        self.fields["students"].queryset = students
+        self.fields["students"].required = False
+        if not students:
+            self.fields["students"].help_text = _(
+                "Link a call and save: its students can then be named here."
+            )
         self.add_sensitive_confirmation()
 
     def clean(self) -> dict[str, Any]:
@@ -433,6 +466,9 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
         call, school = cleaned.get("call"), cleaned.get("school")
         if call and school and call.school_id != school.pk:
             self.add_error("call", _("This call is at another school."))
+        students = cleaned.get("students") or []
+        if students and (not call or any(st.call_id != call.pk for st in students)):
+            self.add_error("students", _("Choose students of the linked call."))
         self.check_sensitive(cleaned)
         return cleaned
 
@@ -440,9 +476,11 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
         pass
 
     def report_data(self) -> dict[str, Any]:
-        return {
+        data = {
             k: v for k, v in self.cleaned_data.items() if k not in {"school", "confirm_sensitive"}
         }
+        data["students"] = list(data.get("students") or [])
+        return data
 
 
 class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
@@ -457,7 +495,6 @@ class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
             "what_was_asked",
             "legal_basis",
             "immigration_enforcement",
-            "status",
             "notes",
         ]
         widgets = {
@@ -490,6 +527,56 @@ class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
 
     def request_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
+
+
+class AgencyAnswerForm(SensitiveTextMixin, forms.Form):
+    """The answer to, or refusal of, an outside agency's request (R-15)."""
+
+    sensitive_fields = ("information_given",)
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (AgencyInformationRequest.Status.ANSWERED, _("Answered: information was given")),
+            (AgencyInformationRequest.Status.REFUSED, _("Refused: nothing was given")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    answered_on = forms.DateField(
+        label=_("Date answered or refused"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    information_given = forms.CharField(
+        label=_("What was given"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the request was answered. Never immigration status."),
+    )
+
+    def __init__(self, *args: Any, record: AgencyInformationRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = record
+        if record.immigration_enforcement and record.legal_basis != "judicial_order":
+            # Only a refusal is possible: the choice is not even offered.
+            self.fields["decision"].choices = [
+                c for c in self.fields["decision"].choices if c[0] == "refused"
+            ]
+            self.fields["decision"].help_text = _(
+                "An immigration-enforcement request without an order signed by a judge can only "
+                "be refused."
+            )
+        self.add_sensitive_confirmation()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "answered" and not (cleaned.get("information_given") or ""):
+            self.add_error("information_given", _("Say what information was given."))
+        answered_on = cleaned.get("answered_on")
+        if answered_on and answered_on < self.record.received_on:
+            self.add_error("answered_on", _("The answer cannot come before the request."))
+        self.check_sensitive(cleaned)
+        return cleaned
 
 
 class ImportForm(forms.Form):
@@ -528,10 +615,29 @@ class CallFilterForm(forms.Form):
     # The calls of one import (a link from the import page); applied inside the user's scope.
     batch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, schools, staff, **kwargs: Any) -> None:  # noqa: ANN001
+    def __init__(
+        self,
+        *args: Any,
+        schools,  # noqa: ANN001
+        staff,  # noqa: ANN001
+        reasons: list[tuple[str, str]] | None = None,
+        outcomes: list[tuple[str, str]] | None = None,
+        reason_label: str | None = None,
+        outcome_label: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["staff"].queryset = staff
+        # Each list filters on its own codes: a call's reason, a request's basis, and so on.
+        if reasons is not None:
+            self.fields["reason"].choices = [("", _("Any")), *reasons]
+        if outcomes is not None:
+            self.fields["outcome"].choices = [("", _("Any")), *outcomes]
+        if reason_label:
+            self.fields["reason"].label = reason_label
+        if outcome_label:
+            self.fields["outcome"].label = outcome_label
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
@@ -543,9 +649,11 @@ class CallFilterForm(forms.Form):
             return qs
         data = self.cleaned_data
         for name in ("school", "reason", "outcome", "staff", "batch"):
-            path = paths.get(name)
-            if path and data.get(name):
-                qs = qs.filter(**{path: data[name]})
+            if not data.get(name) or name not in paths:
+                continue
+            path = paths[name]
+            # A filter that cannot apply to these records (None) matches none of them.
+            qs = qs.filter(**{path: data[name]}) if path else qs.none()
         when = paths.get("when")
         if when and data.get("date_from"):
             qs = qs.filter(**{f"{when}__date__gte": data["date_from"]})

@@ -714,6 +714,13 @@ class RestraintReport(models.Model):
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, null=True, blank=True, related_name="restraint_reports"
     )
+    students = models.ManyToManyField(
+        StudentInvolved,
+        blank=True,
+        related_name="restraint_reports",
+        verbose_name=_("students of the call"),
+        help_text=_("The students of the linked call who were restrained or isolated."),
+    )
     occurred_at = models.DateTimeField(_("date and time"))
     staff_member = models.ForeignKey(
         StaffMember,
@@ -744,7 +751,7 @@ class RestraintReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[students])
 
     objects = RestraintQuerySet.as_manager()
 
@@ -818,6 +825,16 @@ class AgencyInformationRequest(models.Model):
     )
     routed_to_program_admin = models.BooleanField(_("routed to the program administrator"))
     notes = models.TextField(_("notes"), blank=True)
+    answered_on = models.DateField(_("date answered or refused"), null=True, blank=True)
+    information_given = models.TextField(_("what was given"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered or refused by"),
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -839,6 +856,11 @@ class AgencyInformationRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(immigration_enforcement=False) | Q(routed_to_program_admin=True),
                 name="agency_immigration_routed_to_admin",
+            ),
+            # An answer or a refusal is dated.
+            models.CheckConstraint(
+                condition=Q(status="received") | Q(answered_on__isnull=False),
+                name="agency_decision_dated",
             ),
         ]
 

@@ -29,6 +29,7 @@ from incidents.models import (
     InterventionRequest,
     LawEnforcementActivity,
     RestraintReport,
+    StudentInvolved,
 )
 from srp.models import School
 from srp.roles import Role
@@ -118,6 +119,11 @@ def get_call_for_user(request: HttpRequest, pk: int) -> Call:
         calls_for_scope(request.scope).select_related("school", "responding_staff", "created_by"),
         pk,
     )
+
+
+def get_student_of_call(call: Call, pk: int) -> StudentInvolved:
+    """A student of `call` (already scope-checked); any other id is a 404."""
+    return _get(call.students.all(), pk)
 
 
 def get_activity_for_user(request: HttpRequest, pk: int) -> LawEnforcementActivity:

@@ -216,6 +216,24 @@ def student_add(*, call: Call, data: dict[str, Any], by: User) -> StudentInvolve
     return record
 
 
+def student_update(*, student: StudentInvolved, data: dict[str, Any], by: User) -> StudentInvolved:
+    """Correct a student's record on a call (the history keeps the old values). The call must
+    not be voided; school discipline names an administrator of the call's school (R-11)."""
+    call = student.call
+    if call.status == Call.Status.VOIDED:
+        raise IncidentError(_("A voided call cannot be changed."))
+    _validate_students([data], district=call.district, school=call.school)
+    with transaction.atomic():
+        student = StudentInvolved.objects.select_for_update().get(pk=student.pk)
+        for name in STUDENT_FIELDS:
+            if name in data:
+                setattr(student, name, data[name])
+        student.student_ref = student.student_ref or ""
+        student._history_user = by
+        student.save()
+    return student
+
+
 def call_void(*, call: Call, reason: str, by: User) -> Call:
     """Mark a call entered in error as voided. Calls are never deleted (R-23)."""
     reason = reason.strip()
@@ -487,6 +505,18 @@ RESTRAINT_FIELDS = (
 )
 
 
+def _check_restraint_students(
+    report: RestraintReport, students: list[StudentInvolved] | None
+) -> None:
+    if not students:
+        return
+    if report.call_id is None or any(s.call_id != report.call_id for s in students):
+        raise IncidentError(
+            _("Only students of the linked call can be named on the report."),
+            {"students": _("Choose students of the linked call.")},
+        )
+
+
 def _check_restraint(report: RestraintReport) -> None:
     errors = {}
     for name in ("report_submitted_at", "parent_verbal_notice_at", "parent_written_notice_at"):
@@ -508,15 +538,21 @@ def _check_restraint(report: RestraintReport) -> None:
 def restraint_report_create(
     *, district: District, school: School, data: dict[str, Any], by: User
 ) -> RestraintReport:
+    """Record a restraint or isolation report (R-13); `data["students"]`, if given, are
+    StudentInvolved records of the linked call."""
     _check_school(school, district)
     report = RestraintReport(district=district, school=school, created_by=by)
     for name in RESTRAINT_FIELDS:
         if name in data:
             setattr(report, name, data[name])
+    students = data.get("students")
     _check_restraint(report)
+    _check_restraint_students(report, students)
     with transaction.atomic():
         report._history_user = by
         report.save()
+        if students:
+            report.students.set(students)
     return report
 
 
@@ -529,8 +565,14 @@ def restraint_report_update(
             if name in data:
                 setattr(report, name, data[name])
         _check_restraint(report)
+        students = data.get("students")
+        if students is None:
+            students = list(report.students.all()) if report.call_id else []
+        _check_restraint_students(report, students)
         report._history_user = by
         report.save()
+        if {s.pk for s in students} != set(report.students.values_list("pk", flat=True)):
+            report.students.set(students)
     return report
 
 
@@ -544,11 +586,17 @@ def agency_request_log(
     school = data.get("school")
     if school is not None:
         _check_school(school, district)
-    record = AgencyInformationRequest(district=district, logged_by=by, **data)
+    # A request starts as received; the answer or refusal is its own step.
+    fields = {k: v for k, v in data.items() if k not in ANSWER_FIELDS}
+    record = AgencyInformationRequest(district=district, logged_by=by, **fields)
+    record.status = AgencyInformationRequest.Status.RECEIVED
     if record.immigration_enforcement:
         record.routed_to_program_admin = True
         if record.legal_basis != AgencyInformationRequest.LegalBasis.JUDICIAL_ORDER:
+            # Never answered without a judge's order: refused on the day it came in.
             record.status = AgencyInformationRequest.Status.REFUSED
+            record.answered_on = record.received_on
+            record.answered_by = by
     else:
         record.routed_to_program_admin = bool(data.get("routed_to_program_admin", False))
     try:
@@ -580,7 +628,78 @@ def agency_request_log(
     return record
 
 
+ANSWER_FIELDS = ("status", "answered_on", "information_given", "answered_by")
+
+
+def agency_request_may_answer(*, record: AgencyInformationRequest, user: User, scope: Any) -> bool:
+    """A request routed to the program administrator is answered by them; another request by
+    the program administrator or the person who logged it."""
+    if scope.is_program_admin:
+        return True
+    return not record.routed_to_program_admin and record.logged_by_id == user.pk
+
+
+def agency_request_answer(
+    *,
+    record: AgencyInformationRequest,
+    decision: str,
+    answered_on: datetime.date,
+    information_given: str,
+    by: User,
+) -> AgencyInformationRequest:
+    """Record the answer to (or refusal of) a received request, with its date and what was
+    given (R-15). An immigration-enforcement request is answered only on a judicial order;
+    without one it can only be refused. The request must still be `received`."""
+    statuses = AgencyInformationRequest.Status
+    if decision not in (statuses.ANSWERED, statuses.REFUSED):
+        raise IncidentError(_("Choose answered or refused."), {"decision": _("Choose one.")})
+    information_given = information_given.strip()
+    if decision == statuses.ANSWERED and not information_given:
+        raise IncidentError(
+            _("Say what information was given."),
+            {"information_given": _("Say what information was given.")},
+        )
+    if answered_on > timezone.localdate():
+        raise IncidentError(
+            _("This date is in the future."), {"answered_on": _("This date is in the future.")}
+        )
+    with transaction.atomic():
+        record = AgencyInformationRequest.objects.select_for_update().get(pk=record.pk)
+        if record.status != statuses.RECEIVED:
+            raise IncidentError(
+                _("This request was already %(status)s.")
+                % {"status": record.get_status_display().lower()}
+            )
+        if answered_on < record.received_on:
+            raise IncidentError(
+                _("The answer cannot come before the request."),
+                {"answered_on": _("The answer cannot come before the request.")},
+            )
+        if (
+            decision == statuses.ANSWERED
+            and record.immigration_enforcement
+            and record.legal_basis != AgencyInformationRequest.LegalBasis.JUDICIAL_ORDER
+        ):
+            raise IncidentError(
+                _(
+                    "An immigration-enforcement request is answered only on an order signed by "
+                    "a judge; without one it can only be refused."
+                ),
+                {"decision": _("Without a judge's order this request can only be refused.")},
+            )
+        record.status = decision
+        record.answered_on = answered_on
+        record.information_given = information_given
+        record.answered_by = by
+        record._history_user = by
+        record.save(update_fields=["status", "answered_on", "information_given", "answered_by"])
+    return record
+
+
 __all__ = [
+    "agency_request_answer",
+    "agency_request_may_answer",
+    "student_update",
     "ATTORNEY_ACCESS_FROM",
     "IncidentError",
     "activity_create",

@@ -14,6 +14,11 @@ urlpatterns = [
     path("calls/<int:pk>/void/", views.call_void_view, name="call_void"),
     path("calls/<int:pk>/history/", views.call_history, name="call_history"),
     path("calls/<int:pk>/students/new/", views.student_create, name="student_create"),
+    path(
+        "calls/<int:pk>/students/<int:student_pk>/edit/",
+        views.student_edit,
+        name="student_edit",
+    ),
     path("calls/<int:pk>/activities/new/", views.activity_create_view, name="activity_create"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/export.csv", views.activity_export, name="activity_export"),
@@ -44,6 +49,11 @@ urlpatterns = [
     path("agency-requests/", views.agency_request_list, name="agency_request_list"),
     path("agency-requests/new/", views.agency_request_create, name="agency_request_create"),
     path("agency-requests/<int:pk>/", views.agency_request_detail, name="agency_request_detail"),
+    path(
+        "agency-requests/<int:pk>/answer/",
+        views.agency_request_answer_view,
+        name="agency_request_answer",
+    ),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
 ]

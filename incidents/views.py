@@ -18,12 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from incidents import selectors
 from incidents.clocks import restraint_clocks
 from incidents.forms import (
     ActivityForm,
+    AgencyAnswerForm,
     AgencyRequestForm,
     CallFilterForm,
     CallForm,
@@ -51,7 +53,9 @@ from incidents.models import (
 from incidents.services import (
     IncidentError,
     activity_create,
+    agency_request_answer,
     agency_request_log,
+    agency_request_may_answer,
     call_create,
     call_update,
     call_void,
@@ -63,6 +67,7 @@ from incidents.services import (
     restraint_report_create,
     restraint_report_update,
     student_add,
+    student_update,
 )
 from srp.csv_export import csv_response
 from srp.history import render_history
@@ -87,13 +92,28 @@ def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _filter_form(request: HttpRequest) -> CallFilterForm:
+def _filter_form(request: HttpRequest, **codes: Any) -> CallFilterForm:
+    """The list filter; `codes` sets the reason and outcome choices and labels of a list."""
     scope = request.scope
     return CallFilterForm(
         request.GET or None,
         schools=selectors.schools_for_writing(scope),
         staff=selectors.staff_for_district(scope),
+        **codes,
     )
+
+
+CALL_CODES: dict[str, Any] = {}
+ACTIVITY_CODES = {
+    "reason_label": _lazy("Reason for the call"),
+    "outcome_label": _lazy("Outcome of the call"),
+}
+INTERVENTION_CODES = {
+    "reasons": InterventionBasis.choices,
+    "outcomes": InterventionOutcome.choices,
+    "reason_label": _lazy("Basis"),
+}
+RESTRAINT_CODES = ACTIVITY_CODES
 
 
 def _local(value: Any) -> str:
@@ -312,6 +332,35 @@ def student_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def student_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Correct a student's record on a call; the student is looked up through the call, which
+    is looked up through the user's scope."""
+    call = selectors.get_call_for_user(request, pk)
+    student = selectors.get_student_of_call(call, student_pk)
+    form = StudentForm(
+        request.POST or None,
+        instance=student,
+        deciders=_deciders_for_scope(request, call.school),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            student_update(student=student, data=form.cleaned_data, by=request.user)
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Student saved."))
+            return redirect("incidents:call_detail", pk=call.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit a student on the call"),
+            "back_url": reverse("incidents:call_detail", args=[call.pk]),
+        },
+    )
+
+
 # Activities -----------------------------------------------------------------------------------
 def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
@@ -339,13 +388,15 @@ def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 ACTIVITY_PATHS = {
     "school": "call__school",
     "when": "occurred_at",
+    "reason": "call__reason",
+    "outcome": "call__outcome",
     "staff": "call__responding_staff",
 }
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
     activities = selectors.activities_for_scope(request.scope)
-    form = _filter_form(request)
+    form = _filter_form(request, **ACTIVITY_CODES)
     activities = form.apply(activities, paths=ACTIVITY_PATHS).for_list()
     return render(
         request,
@@ -356,7 +407,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 def activity_export(request: HttpRequest) -> HttpResponse:
     activities = (
-        _filter_form(request)
+        _filter_form(request, **ACTIVITY_CODES)
         .apply(selectors.activities_for_scope(request.scope), paths=ACTIVITY_PATHS)
         .for_list()
     )
@@ -391,17 +442,20 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Intervention requests ------------------------------------------------------------------------
-INTERVENTION_PATHS = {"school": "school", "when": "requested_at", "staff": "responded_by"}
+INTERVENTION_PATHS = {
+    "school": "school",
+    "when": "requested_at",
+    "reason": "basis",
+    "outcome": "outcome",
+    "staff": "responded_by",
+}
 
 
 def intervention_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     requests = selectors.interventions_for_scope(scope)
-    form = _filter_form(request)
+    form = _filter_form(request, **INTERVENTION_CODES)
     requests = form.apply(requests, paths=INTERVENTION_PATHS)
-    basis = request.GET.get("basis", "")
-    if basis in InterventionBasis.values:
-        requests = requests.filter(basis=basis)
     return render(
         request,
         "incidents/intervention_list.html",
@@ -416,7 +470,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 
 def intervention_export(request: HttpRequest) -> HttpResponse:
     requests = (
-        _filter_form(request)
+        _filter_form(request, **INTERVENTION_CODES)
         .apply(selectors.interventions_for_scope(request.scope), paths=INTERVENTION_PATHS)
         .for_list()
     )
@@ -544,9 +598,7 @@ def intervention_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         staff=selectors.staff_for_district(scope),
         deciders=discipline_deciders(district=scope.district, school=record.school),
-        calls=Call.objects.filter(district=scope.district, school=record.school).order_by(
-            "-occurred_at"
-        )[:200],
+        calls=Call.objects.filter(district=scope.district, school=record.school),
         initial={"responded_by": mine, "responded_at": timezone.localtime().replace(second=0)},
     )
     if request.method == "POST" and form.is_valid():
@@ -600,12 +652,18 @@ def intervention_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Restraint and isolation ----------------------------------------------------------------------
-RESTRAINT_PATHS = {"school": "school", "when": "occurred_at", "staff": "staff_member"}
+RESTRAINT_PATHS = {
+    "school": "school",
+    "when": "occurred_at",
+    "reason": "call__reason",
+    "outcome": "call__outcome",
+    "staff": "staff_member",
+}
 
 
 def restraint_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.restraint_reports_for_scope(request.scope)
-    form = _filter_form(request)
+    form = _filter_form(request, **RESTRAINT_CODES)
     reports = form.apply(reports, paths=RESTRAINT_PATHS).for_list()
     page = _page(request, reports)
     for report in page:
@@ -616,7 +674,7 @@ def restraint_list(request: HttpRequest) -> HttpResponse:
 
 def restraint_export(request: HttpRequest) -> HttpResponse:
     reports = (
-        _filter_form(request)
+        _filter_form(request, **RESTRAINT_CODES)
         .apply(selectors.restraint_reports_for_scope(request.scope), paths=RESTRAINT_PATHS)
         .for_list()
     )
@@ -693,7 +751,7 @@ def _restraint_form_kwargs(request: HttpRequest) -> dict[str, Any]:
     return {
         "schools": selectors.schools_for_writing(scope),
         "staff": selectors.staff_for_district(scope),
-        "calls": calls[:300],
+        "calls": calls,
     }
 
 
@@ -701,7 +759,12 @@ def restraint_create(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*selectors.CALL_ROLES)
     mine = selectors.staff_member_for_user(scope)
-    initial = {"staff_member": mine, "staff_title": mine.title} if mine else {}
+    initial: dict[str, Any] = {"staff_member": mine, "staff_title": mine.title} if mine else {}
+    from_call = request.GET.get("call", "")
+    if from_call.isdigit():
+        # Reported from a call's page: the call (checked through the scope) and its school.
+        call = selectors.get_call_for_user(request, int(from_call))
+        initial.update(call=call, school=call.school)
     form = RestraintReportForm(
         request.POST or None, initial=initial, **_restraint_form_kwargs(request)
     )
@@ -784,7 +847,9 @@ def _incident_calls(request: HttpRequest) -> Any:
 
 def _incident_interventions(request: HttpRequest) -> Any:
     records = selectors.interventions_for_scope(request.scope).incidents()
-    records = _filter_form(request).apply(records, paths=INTERVENTION_PATHS)
+    # The reason and outcome filters of this page are a call's codes: requests have none.
+    paths = {**INTERVENTION_PATHS, "reason": None, "outcome": None}
+    records = _filter_form(request).apply(records, paths=paths)
     return records.select_related("school")
 
 
@@ -891,7 +956,52 @@ def agency_request_create(request: HttpRequest) -> HttpResponse:
 
 def agency_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_agency_request_for_user(request, pk)
-    return render(request, "incidents/agency_request_detail.html", {"record": record})
+    can_answer = record.status == record.Status.RECEIVED and agency_request_may_answer(
+        record=record, user=request.user, scope=request.scope
+    )
+    return render(
+        request,
+        "incidents/agency_request_detail.html",
+        {"record": record, "can_answer": can_answer},
+    )
+
+
+def agency_request_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer or refusal of a received request (R-15): routed requests are decided by the
+    program administrator, others also by the person who logged them."""
+    record = selectors.get_agency_request_for_user(request, pk)
+    if not agency_request_may_answer(record=record, user=request.user, scope=request.scope):
+        raise PermissionDenied
+    if record.status != record.Status.RECEIVED:
+        messages.error(request, _("This request was already answered or refused."))
+        return redirect("incidents:agency_request_detail", pk=record.pk)
+    form = AgencyAnswerForm(
+        request.POST or None, record=record, initial={"answered_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agency_request_answer(
+                record=record,
+                decision=data["decision"],
+                answered_on=data["answered_on"],
+                information_given=data["information_given"],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("incidents:agency_request_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Answer or refuse the request from %(agency)s") % {"agency": record.agency},
+            "back_url": reverse("incidents:agency_request_detail", args=[record.pk]),
+        },
+    )
 
 
 # Import (R-16) --------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ def test_seed_without_roster_creates_only_what_needs_no_staff():
     demo.seed(ctx)
     assert Call.objects.count() == 0
     assert InterventionRequest.objects.filter(status="open").count() == 3
-    assert AgencyInformationRequest.objects.get().status == "refused"
+    assert AgencyInformationRequest.objects.get(immigration_enforcement=True).status == "refused"
+    assert AgencyInformationRequest.objects.get(immigration_enforcement=False).status == "received"
 
 
 def test_seed_with_roster_creates_a_year_and_is_idempotent():

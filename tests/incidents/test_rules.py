@@ -632,7 +632,8 @@ def test_immigration_request_with_judicial_order_is_routed_not_forced_refused(wo
     record = agency_request_log(
         district=world.district, data=agency_data(legal_basis="judicial_order"), by=world.admin
     )
-    assert record.status == AgencyInformationRequest.Status.ANSWERED
+    # Logged as received: the answer is its own step (see test_agency_answer_*).
+    assert record.status == AgencyInformationRequest.Status.RECEIVED
     assert record.routed_to_program_admin
 
 
@@ -652,5 +653,6 @@ def test_database_refuses_answered_immigration_request_without_order(world):
             district=world.district,
             logged_by=world.admin,
             routed_to_program_admin=True,
+            answered_on=datetime.date(2026, 11, 21),
             **agency_data(),
         )
