@@ -70,7 +70,7 @@ def _fetch(queryset: QuerySet, pk: object) -> object:
         raise Http404 from None
 
 
-def _check(request: HttpRequest, readers: tuple[str, ...], write: bool) -> Scope:
+def _check(request: HttpRequest, readers: tuple[str, ...]) -> Scope:
     scope = request.scope
     scope.require(*readers)
     return scope
@@ -84,7 +84,7 @@ def require_writer(request: HttpRequest) -> Scope:
 
 
 def get_provider_for_user(request: HttpRequest, pk: object, *, write: bool = False) -> Provider:
-    scope = _check(request, PROVIDER_READERS, write)
+    scope = _check(request, PROVIDER_READERS)
     provider = _fetch(providers_for(scope), pk)
     if write and not scope.is_program_admin:
         raise PermissionDenied
@@ -92,7 +92,7 @@ def get_provider_for_user(request: HttpRequest, pk: object, *, write: bool = Fal
 
 
 def get_agreement_for_user(request: HttpRequest, pk: object, *, write: bool = False) -> Agreement:
-    scope = _check(request, AGREEMENT_READERS, write)
+    scope = _check(request, AGREEMENT_READERS)
     agreement = _fetch(agreements_for(scope).select_related("provider"), pk)
     if write and not scope.is_program_admin:
         raise PermissionDenied
@@ -100,7 +100,7 @@ def get_agreement_for_user(request: HttpRequest, pk: object, *, write: bool = Fa
 
 
 def get_staff_for_user(request: HttpRequest, pk: object, *, write: bool = False) -> StaffMember:
-    scope = _check(request, STAFF_READERS, write)
+    scope = _check(request, STAFF_READERS)
     staff = _fetch(staff_for(scope).select_related("employer", "user"), pk)
     if write and not scope.is_program_admin:
         raise PermissionDenied

@@ -228,13 +228,10 @@ def agreement_document_upload(*, agreement: Agreement, upload: UploadedFile) -> 
         raise AgreementError(exc.messages[0], field="document") from None
     with transaction.atomic():
         agreement = _locked(agreement)
-        old = agreement.document.name if agreement.document else ""
+        # A replaced file stays in storage: the history rows still name it.
         agreement.document_name = upload.name[:255]
         agreement.document.save(upload.name, upload, save=False)
         agreement.save()
-    if old:
-        # The previous file stays in storage: history rows still point at it.
-        pass
     return agreement
 
 
