@@ -445,6 +445,14 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
             ).order_by("pk")
         self.fields["students"].queryset = students
         self.fields["students"].required = False
+        self.fields["students"].label_from_instance = lambda st: (
+            gettext("%(ref)s · %(role)s · grade %(grade)s")
+            % {
+                "ref": st.student_ref or gettext("no student number"),
+                "role": st.get_role_display(),
+                "grade": st.grade,
+            }
+        )
         if not students:
             self.fields["students"].help_text = _(
                 "Link a call and save: its students can then be named here."
