@@ -251,11 +251,25 @@ def test_public_pages_never_show_another_districts_report(client, client_for, wo
     assert client.get(other).status_code == 404
 
 
-def test_dashboard_section(client_for, world, known):
-    html = client_for(world.admin).get(reverse("srp:dashboard")).content.decode()
+def nav_urls(response) -> set[str]:
+    urls = set()
+    for entry in response.context["nav_entries"]:
+        if "url" in entry:
+            urls.add(entry["url"])
+        for item in entry.get("items", []) if isinstance(entry.get("items"), list) else []:
+            urls.add(item["url"])
+    return urls
+
+
+def test_dashboard_section_and_navigation(client_for, world, known):
+    response = client_for(world.admin).get(reverse("srp:dashboard"))
+    html = response.content.decode()
     assert "Annual report" in html and "Not published" in html
-    assert f'href="{reverse("reports:index")}">Reports</a>' in html  # the navigation item
-    assert (
-        "Annual report"
-        not in client_for(world.teacher_a).get(reverse("srp:dashboard")).content.decode()
-    )
+    assert reverse("reports:index") in nav_urls(response)
+    for reader in (world.board, world.principal_a):
+        assert reverse("reports:index") in nav_urls(
+            client_for(reader).get(reverse("srp:dashboard"))
+        )
+    teacher = client_for(world.teacher_a).get(reverse("srp:dashboard"))
+    assert reverse("reports:index") not in nav_urls(teacher)
+    assert "Annual report" not in teacher.content.decode()
