@@ -27,6 +27,16 @@ class ComplaintsConfig(AppConfig):
                 _("Complaints"), "complaints:list", readers, order=30, active_prefix="/complaints/"
             )
         )
+        registry.add_nav_group("complaints", _("Complaints"))
+        registry.add_nav_item(
+            NavItem(
+                _("Response letter wording"),
+                "complaints:letter_text_list",
+                frozenset({Role.PROGRAM_ADMIN}),
+                order=31,
+                active_prefix="/complaints/letters/",
+            )
+        )
         registry.add_public_link(
             PublicLink(
                 _("File a complaint"),
