@@ -40,14 +40,19 @@ def srp(request: HttpRequest) -> dict[str, Any]:
         if namespace in registry.nav_groups:
             group = groups.get(namespace)
             if group is None:
-                group = {"label": registry.nav_groups[namespace], "items": [], "key": namespace}
+                group = {
+                    "label": registry.nav_groups[namespace],
+                    "links": [],
+                    "key": namespace,
+                    "is_group": True,
+                }
                 groups[namespace] = group
                 entries.append(group)
-            group["items"].append(link)
+            group["links"].append(link)
         else:
             entries.append(link)
     for group in groups.values():
-        group["active"] = any(link["active"] for link in group["items"])
+        group["active"] = any(link["active"] for link in group["links"])
     # A group with one visible item is just that item.
-    entries = [e["items"][0] if "items" in e and len(e["items"]) == 1 else e for e in entries]
+    entries = [e["links"][0] if e.get("is_group") and len(e["links"]) == 1 else e for e in entries]
     return {"nav_entries": entries, "scope": scope}
