@@ -98,7 +98,7 @@ def test_admin_imports_a_csv_and_sees_the_errors_of_a_bad_one(
         make_csv([{**row(reason="loitering"), "citizenship": "x"}], columns=[*row(), "citizenship"])
     )
     page.set_input_files("#id_file", str(bad))
-    page.get_by_role("button", name="Import").click()
+    page.locator("#import-form").get_by_role("button", name="Import").click()
     page.wait_for_url("**/incidents/import/*/")
     errors = page.locator("#import-errors")
     assert errors.get_by_text("citizenship").first.is_visible()
@@ -110,7 +110,7 @@ def test_admin_imports_a_csv_and_sees_the_errors_of_a_bad_one(
     good.write_bytes(make_csv([row(), row(call_ref="CCSO-2", student_ref="S9")]))
     page.goto(f"{live_server.url}/incidents/import/")
     page.set_input_files("#id_file", str(good))
-    page.get_by_role("button", name="Import").click()
+    page.locator("#import-form").get_by_role("button", name="Import").click()
     page.wait_for_url("**/incidents/import/*/")
     assert page.get_by_text("Imported 2 calls").first.is_visible()
     assert ImportBatch.objects.filter(status="imported").count() == 1
