@@ -12,15 +12,36 @@ def _visible(scope: Any, roles: frozenset[str]) -> bool:
     return scope.has(*roles) or ("host_admin" in roles and scope.is_host_admin)
 
 
+def public_links(request: HttpRequest) -> dict[str, Any]:
+    """On a district's public pages, links to every public page of that district (the complaint
+    form among them), for the footer of every public page."""
+    match = getattr(request, "resolver_match", None)
+    code = match.kwargs.get("district_code") if match else None
+    if not code:
+        return {}
+    links = []
+    for link in registry.public_links:
+        try:
+            links.append({"label": link.label, "url": reverse(link.url_name, kwargs={"district_code": code})})
+        except NoReverseMatch:
+            continue
+    return {
+        "public_district_code": code,
+        "public_home_url": reverse("srp:public_district", kwargs={"district_code": code}),
+        "public_footer_links": links,
+    }
+
+
 def srp(request: HttpRequest) -> dict[str, Any]:
     """The menu for the user's roles in the active district.
 
     Items of an app that registered a menu group (`registry.add_nav_group`) share a dropdown
     when more than one of them is visible; otherwise each item is a plain link.
     """
+    public = public_links(request)
     scope = getattr(request, "scope", None)
     if scope is None or request.user.is_anonymous:
-        return {"nav_entries": []}
+        return {"nav_entries": [], **public}
     path = request.path_info
     entries: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
@@ -55,4 +76,4 @@ def srp(request: HttpRequest) -> dict[str, Any]:
         group["active"] = any(link["active"] for link in group["links"])
     # A group with one visible item is just that item.
     entries = [e["links"][0] if e.get("is_group") and len(e["links"]) == 1 else e for e in entries]
-    return {"nav_entries": entries, "scope": scope}
+    return {"nav_entries": entries, "scope": scope, **public}

@@ -105,3 +105,16 @@ def test_menu_shows_only_what_the_role_may_open(world, client_for):
     assert reverse("srp:district_settings") not in board_page
     host_page = client_for(world.host).get(reverse("srp:dashboard")).content.decode()
     assert reverse("srp:host_district_list") in host_page
+
+
+def test_every_public_page_links_to_the_complaint_form(world, client):
+    from django.urls import reverse as r
+
+    complaint_url = r("complaints_public:process", kwargs={"district_code": world.district.code})
+    for url in (
+        r("srp:public_district", kwargs={"district_code": world.district.code}),
+        r("notices_public:index", kwargs={"district_code": world.district.code}),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert complaint_url in page.content.decode(), url
