@@ -149,6 +149,9 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
                 {
                     **base,
                     "student": {
+                        "race_label": str(student.get_race_ethnicity_display()),
+                        "sex_label": str(student.get_sex_display()),
+                        "outcome_label": str(student.get_outcome_display()),
                         "grade": student.grade,
                         "race_ethnicity": student.race_ethnicity,
                         "sex": student.sex,
