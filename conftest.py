@@ -48,7 +48,13 @@ def world(db):
 
     district = DistrictFactory(name="Cascade Valley SD", code="99001")
     school_a = SchoolFactory(district=district, name="Alder High", building_code="3401")
-    school_b = SchoolFactory(district=district, name="Birch Middle", building_code="3201", level="middle", grade_span="6-8")
+    school_b = SchoolFactory(
+        district=district,
+        name="Birch Middle",
+        building_code="3201",
+        level="middle",
+        grade_span="6-8",
+    )
     year = SchoolYearFactory(district=district)
     EnrollmentFactory(school=school_a, school_year=year, students=1200)
     EnrollmentFactory(school=school_b, school_year=year, students=600)

@@ -1,6 +1,6 @@
 """Fill empty msgstr entries of a catalogue from a Python dict file (`T = {...}`).
 
-    .venv/bin/python scripts/fill-translations.py locale/es/LC_MESSAGES/django.po my_es.py
+.venv/bin/python scripts/fill-translations.py locale/es/LC_MESSAGES/django.po my_es.py
 """
 
 from __future__ import annotations

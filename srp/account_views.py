@@ -50,9 +50,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, _("Second factor set up. You will be asked for a code at each sign-in."))
+            messages.success(
+                request, _("Second factor set up. You will be asked for a code at each sign-in.")
+            )
             return redirect("account:profile")
-        form.add_error("token", _("That code is not right. Check your phone's clock and try again."))
+        form.add_error(
+            "token", _("That code is not right. Check your phone's clock and try again.")
+        )
     secret = b32encode(device.bin_key).decode()
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, title=_("QR code"))
     return render(

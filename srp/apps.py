@@ -17,11 +17,23 @@ class SrpConfig(AppConfig):
 
         admin_only = frozenset({Role.PROGRAM_ADMIN})
         registry.add_nav_item(
-            NavItem(_("Schools"), "srp:school_list", frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL}), order=80, active_prefix="/district/schools/")
+            NavItem(
+                _("Schools"),
+                "srp:school_list",
+                frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL}),
+                order=80,
+                active_prefix="/district/schools/",
+            )
         )
         registry.add_nav_item(NavItem(_("People"), "srp:people_list", admin_only, order=85))
         registry.add_nav_item(
-            NavItem(_("Settings"), "srp:district_settings", admin_only, order=90, active_prefix="/district/settings/")
+            NavItem(
+                _("Settings"),
+                "srp:district_settings",
+                admin_only,
+                order=90,
+                active_prefix="/district/settings/",
+            )
         )
         registry.add_nav_item(
             NavItem(_("Districts"), "srp:host_district_list", frozenset({"host_admin"}), order=95)

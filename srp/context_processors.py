@@ -22,7 +22,9 @@ def public_links(request: HttpRequest) -> dict[str, Any]:
     links = []
     for link in registry.public_links:
         try:
-            links.append({"label": link.label, "url": reverse(link.url_name, kwargs={"district_code": code})})
+            links.append(
+                {"label": link.label, "url": reverse(link.url_name, kwargs={"district_code": code})}
+            )
         except NoReverseMatch:
             continue
     return {

@@ -31,7 +31,9 @@ def csv_rows(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[s
         yield writer.writerow([neutralise("" if v is None else v) for v in row])
 
 
-def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Iterable[str], rows: Iterable[Iterable[Any]]
+) -> StreamingHttpResponse:
     """A streamed CSV download; pass a lazy iterator (`.iterator()`) so memory stays flat."""
     response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

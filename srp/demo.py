@@ -65,7 +65,9 @@ def _user(username: str, first: str, last: str, *, host_admin: bool = False) -> 
     return user
 
 
-def _membership(user: User, district: District, role: str, schools: list[School] = (), title: str = "") -> None:
+def _membership(
+    user: User, district: District, role: str, schools: list[School] = (), title: str = ""
+) -> None:
     membership, _ = Membership.objects.get_or_create(
         user=user, district=district, role=role, defaults={"title": title}
     )
@@ -119,7 +121,10 @@ def seed_base(today: datetime.date | None = None) -> DemoContext:
                 "name": name,
                 "level": level,
                 "grade_span": span,
-                "address": f"{100 + int(code) % 100 * 10} {name.split()[0]} Street\nCascade Valley, WA 98000",
+                "address": (
+                    f"{100 + int(code) % 100 * 10} {name.split()[0]} Street\n"
+                    "Cascade Valley, WA 98000"
+                ),
                 "phone": f"(360) 555-{code}",
             },
         )
@@ -140,7 +145,11 @@ def seed_base(today: datetime.date | None = None) -> DemoContext:
     other_school, _ = School.objects.get_or_create(
         district=other,
         building_code="4101",
-        defaults={"name": "Orchard Hills High School", "level": School.Level.HIGH, "grade_span": "9-12"},
+        defaults={
+            "name": "Orchard Hills High School",
+            "level": School.Level.HIGH,
+            "grade_span": "9-12",
+        },
     )
 
     users = {
@@ -161,8 +170,15 @@ def seed_base(today: datetime.date | None = None) -> DemoContext:
     _membership(users["principal_b"], district, Role.PRINCIPAL, [middle], title="Principal")
     _membership(users["teacher"], district, Role.SCHOOL_STAFF, [high], title="Teacher")
     _membership(users["sro"], district, Role.SAFETY_STAFF)
-    _membership(users["investigator"], district, Role.INVESTIGATOR, title="Investigator, Human Resources")
-    _membership(users["liaison"], district, Role.AGENCY_LIAISON, title="Sergeant, Cascade County Sheriff's Office")
+    _membership(
+        users["investigator"], district, Role.INVESTIGATOR, title="Investigator, Human Resources"
+    )
+    _membership(
+        users["liaison"],
+        district,
+        Role.AGENCY_LIAISON,
+        title="Sergeant, Cascade County Sheriff's Office",
+    )
     _membership(users["board"], district, Role.BOARD_MEMBER, title="Board director")
     _membership(users["other_admin"], other, Role.PROGRAM_ADMIN)
     _membership(users["other_admin"], other, Role.PRINCIPAL, [other_school])

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from srp.languages import validate_language_code
-from srp.models import District, Enrollment, School, SchoolYear, User
+from srp.models import District, School, SchoolYear, User
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
 
 
@@ -152,12 +152,16 @@ class MembershipForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         role = data.get("role")
-        if role in (Role.PRINCIPAL, Role.SCHOOL_STAFF) and data.get("active") and not data.get(
-            "schools"
+        if (
+            role in (Role.PRINCIPAL, Role.SCHOOL_STAFF)
+            and data.get("active")
+            and not data.get("schools")
         ):
             self.add_error("schools", _("Choose at least one school for this role."))
         if role not in SCHOOL_SCOPED_ROLES and data.get("schools"):
-            self.add_error("schools", _("This role covers the whole district; leave schools empty."))
+            self.add_error(
+                "schools", _("This role covers the whole district; leave schools empty.")
+            )
         return data
 
 

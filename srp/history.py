@@ -39,7 +39,9 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def history_entries(obj: models.Model, *, limit: int = 500) -> list[HistoryEntry]:
     """The record's history, newest first, each with the fields that changed."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
+    )
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

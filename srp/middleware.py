@@ -49,7 +49,9 @@ class SecondFactorMiddleware:
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
         path = request.path_info
-        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"):
+        if path.startswith(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/static/"
+        ):
             return True
         exempt = {reverse(name) for name in SECOND_FACTOR_EXEMPT_URL_NAMES}
         return path in exempt

@@ -194,6 +194,10 @@ class SchoolYear(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args, **kwargs) -> None:
+        self.starts_on, self.ends_on = self.span_for_label(self.label)
+        super().save(*args, **kwargs)
+
     @staticmethod
     def span_for_label(label: str) -> tuple[datetime.date, datetime.date]:
         first = int(label[:4])
@@ -216,7 +220,9 @@ class SchoolYear(models.Model):
             starts_on <= self.first_instructional_day <= ends_on
         ):
             errors["first_instructional_day"] = _("This day is outside the school year.")
-        if self.last_instructional_day and not (starts_on <= self.last_instructional_day <= ends_on):
+        if self.last_instructional_day and not (
+            starts_on <= self.last_instructional_day <= ends_on
+        ):
             errors["last_instructional_day"] = _("This day is outside the school year.")
         if (
             not errors
@@ -227,10 +233,6 @@ class SchoolYear(models.Model):
             errors["last_instructional_day"] = _("The last day must come after the first.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs) -> None:
-        self.starts_on, self.ends_on = self.span_for_label(self.label)
-        super().save(*args, **kwargs)
 
     def is_finished(self, on: datetime.date | None = None) -> bool:
         return (on or timezone.localdate()) > self.last_instructional_day

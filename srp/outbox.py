@@ -93,7 +93,9 @@ class DeliveryResult:
     failed: int = 0
 
 
-def deliver_due_emails(*, batch_size: int = 50, now: datetime.datetime | None = None) -> DeliveryResult:
+def deliver_due_emails(
+    *, batch_size: int = 50, now: datetime.datetime | None = None
+) -> DeliveryResult:
     """Send the queued emails whose time has come. Safe to run on several servers at once."""
     result = DeliveryResult()
     now = now or timezone.now()

@@ -72,9 +72,7 @@ class Registry:
     public_links: list[PublicLink] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
-    school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(
-        default_factory=dict
-    )
+    school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(default_factory=dict)
     # Menu groups: items whose URL namespace has a label here share one dropdown menu.
     nav_groups: dict[str, Any] = field(default_factory=dict)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
 from collections.abc import Iterable
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError

@@ -94,7 +94,9 @@ def private_upload_to(prefix: str) -> PrivateUploadTo:
     return PrivateUploadTo(prefix)
 
 
-def serve_upload(file: FieldFile, *, filename: str, content_type: str | None = None) -> FileResponse:
+def serve_upload(
+    file: FieldFile, *, filename: str, content_type: str | None = None
+) -> FileResponse:
     """Send a stored file as a download. Call only after the scope check."""
     if not file:
         raise Http404
@@ -110,6 +112,8 @@ def serve_upload(file: FieldFile, *, filename: str, content_type: str | None = N
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     response["Cache-Control"] = "private, no-store"
     return response

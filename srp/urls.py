@@ -15,7 +15,9 @@ srp_patterns = (
         path("district/switch/", views.switch_district, name="switch_district"),
         path("district/settings/", views.district_settings, name="district_settings"),
         path("district/settings/history/", views.district_history, name="district_history"),
-        path("district/settings/test-email/", views.district_test_email, name="district_test_email"),
+        path(
+            "district/settings/test-email/", views.district_test_email, name="district_test_email"
+        ),
         path("district/schools/", views.school_list, name="school_list"),
         path("district/schools/new/", views.school_edit, name="school_create"),
         path("district/schools/<int:pk>/", views.school_detail, name="school_detail"),
@@ -60,7 +62,11 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("", include(srp_patterns)),
     path("account/", include(account_patterns)),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

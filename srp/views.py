@@ -26,8 +26,8 @@ from srp.forms import (
     SchoolYearForm,
 )
 from srp.history import render_history
-from srp.outbox import email_queue
 from srp.models import District, Enrollment, Membership, School, SchoolYear
+from srp.outbox import email_queue
 from srp.registry import registry
 from srp.roles import Role
 from srp.scope import SESSION_DISTRICT_KEY
@@ -186,7 +186,9 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
         school = get_object_or_404(School, pk=pk, district=scope.district)
     else:
         school = scope.get_school(pk, Role.PRINCIPAL)
-    enrollments = school.enrollments.select_related("school_year").order_by("-school_year__starts_on")
+    enrollments = school.enrollments.select_related("school_year").order_by(
+        "-school_year__starts_on"
+    )
     form = None
     if scope.is_program_admin:
         form = EnrollmentForm(request.POST or None, district=scope.district)
@@ -215,11 +217,17 @@ def school_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         school = form.save()
         messages.success(request, _("School saved."))
         return redirect("srp:school_detail", pk=school.pk)
-    return render(request, "srp/form_page.html", {
-        "form": form,
-        "title": _("Edit school") if school else _("Add a school"),
-        "back_url": reverse("srp:school_detail", args=[school.pk]) if school else reverse("srp:school_list"),
-    })
+    return render(
+        request,
+        "srp/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit school") if school else _("Add a school"),
+            "back_url": reverse("srp:school_detail", args=[school.pk])
+            if school
+            else reverse("srp:school_list"),
+        },
+    )
 
 
 def school_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -242,11 +250,15 @@ def school_year_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         form.save()
         messages.success(request, _("School year saved."))
         return redirect("srp:school_year_list")
-    return render(request, "srp/form_page.html", {
-        "form": form,
-        "title": _("Edit school year") if year else _("Add a school year"),
-        "back_url": reverse("srp:school_year_list"),
-    })
+    return render(
+        request,
+        "srp/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit school year") if year else _("Add a school year"),
+            "back_url": reverse("srp:school_year_list"),
+        },
+    )
 
 
 def people_list(request: HttpRequest) -> HttpResponse:
@@ -300,11 +312,15 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = membership.user if membership else user_get_or_invite(
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )[0]
+            user = (
+                membership.user
+                if membership
+                else user_get_or_invite(
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                )[0]
+            )
             if membership:
                 user.first_name, user.last_name = data["first_name"], data["last_name"]
                 user.save(update_fields=["first_name", "last_name"])
@@ -321,12 +337,18 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s saved.") % {"name": user})
             return redirect("srp:people_list")
-    return render(request, "srp/form_page.html", {
-        "form": form,
-        "title": _("Edit role") if membership else _("Add a person"),
-        "back_url": reverse("srp:people_list"),
-        "history_url": reverse("srp:person_history", args=[membership.pk]) if membership else "",
-    })
+    return render(
+        request,
+        "srp/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit role") if membership else _("Add a person"),
+            "back_url": reverse("srp:people_list"),
+            "history_url": reverse("srp:person_history", args=[membership.pk])
+            if membership
+            else "",
+        },
+    )
 
 
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
@@ -369,11 +391,15 @@ def host_district_create(request: HttpRequest) -> HttpResponse:
                 % {"district": district},
             )
             return redirect("srp:host_district_list")
-    return render(request, "srp/form_page.html", {
-        "form": form,
-        "title": _("Create a district"),
-        "back_url": reverse("srp:host_district_list"),
-    })
+    return render(
+        request,
+        "srp/form_page.html",
+        {
+            "form": form,
+            "title": _("Create a district"),
+            "back_url": reverse("srp:host_district_list"),
+        },
+    )
 
 
 # Errors ---------------------------------------------------------------------------------------

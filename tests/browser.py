@@ -20,7 +20,9 @@ def sign_in(page, live_server, user, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{live_server.url}/dashboard/")
 
 
-def axe_violations(page, *, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
+def axe_violations(
+    page, *, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+) -> list[dict]:
     """Run axe-core in the page; returns the violations (empty when the page passes)."""
     # Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on.
     page.evaluate(AXE_PATH.read_text() + "\n;undefined")
@@ -33,6 +35,9 @@ def axe_violations(page, *, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag2
 
 def describe_violations(violations: list[dict]) -> str:
     return json.dumps(
-        [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in violations],
+        [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
+        ],
         indent=1,
     )

@@ -35,7 +35,9 @@ BADGE_CLASSES = {
 @register.simple_tag
 def badge(label: Any, tone: str = "secondary") -> str:
     """A status badge; the tone is also said in words by the label itself, never by colour only."""
-    return format_html('<span class="badge {}">{}</span>', BADGE_CLASSES.get(tone, "text-bg-secondary"), label)
+    return format_html(
+        '<span class="badge {}">{}</span>', BADGE_CLASSES.get(tone, "text-bg-secondary"), label
+    )
 
 
 @register.filter

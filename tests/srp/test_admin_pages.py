@@ -28,7 +28,10 @@ def settings_payload(district, **overrides):
 
 def test_admin_updates_district_settings(world, client_for):
     c = client_for(world.admin)
-    response = c.post(reverse("srp:district_settings"), settings_payload(world.district, family_languages="en, es, so, ar"))
+    response = c.post(
+        reverse("srp:district_settings"),
+        settings_payload(world.district, family_languages="en, es, so, ar"),
+    )
     assert response.status_code == 302
     world.district.refresh_from_db()
     assert world.district.family_languages == ["en", "es", "so", "ar"]
@@ -40,13 +43,21 @@ def test_admin_updates_district_settings(world, client_for):
         ({"family_languages": "en, klingon"}, "family_languages", "is not a language code"),
         ({"family_languages": "es"}, "family_languages", "English must be offered"),
         ({"small_count_threshold": 1}, "small_count_threshold", "greater than or equal to 2"),
-        ({"respond_within_days": 60, "investigation_max_days": 30}, "investigation_max_days", "cannot be shorter"),
+        (
+            {"respond_within_days": 60, "investigation_max_days": 30},
+            "investigation_max_days",
+            "cannot be shorter",
+        ),
         ({"name": "<script>alert(1)</script>" * 20}, "name", "at most 200 characters"),
     ],
 )
-def test_bad_settings_are_refused_and_nothing_is_saved(world, client_for, overrides, field, message):
+def test_bad_settings_are_refused_and_nothing_is_saved(
+    world, client_for, overrides, field, message
+):
     c = client_for(world.admin)
-    response = c.post(reverse("srp:district_settings"), settings_payload(world.district, **overrides))
+    response = c.post(
+        reverse("srp:district_settings"), settings_payload(world.district, **overrides)
+    )
     assert response.status_code == 200
     assert message in str(response.context["form"].errors[field])
     world.district.refresh_from_db()
@@ -56,11 +67,19 @@ def test_bad_settings_are_refused_and_nothing_is_saved(world, client_for, overri
 
 def test_school_create_and_duplicate_code(world, client_for):
     c = client_for(world.admin)
-    data = {"name": "Cedar Elementary", "building_code": "3101", "level": "elementary", "grade_span": "K-5", "active": "on"}
+    data = {
+        "name": "Cedar Elementary",
+        "building_code": "3101",
+        "level": "elementary",
+        "grade_span": "K-5",
+        "active": "on",
+    }
     response = c.post(reverse("srp:school_create"), data)
     assert response.status_code == 302
     assert School.objects.filter(district=world.district, building_code="3101").exists()
-    duplicate = c.post(reverse("srp:school_create"), {**data, "name": "Other", "building_code": "3401"})
+    duplicate = c.post(
+        reverse("srp:school_create"), {**data, "name": "Other", "building_code": "3401"}
+    )
     assert "Another school of the district has this code" in duplicate.content.decode()
     assert School.objects.filter(district=world.district).count() == 3
     # The same code in another district is fine: codes are per district.
@@ -81,11 +100,42 @@ def test_enrollment_recorded_per_year(world, client_for):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"label": "2027-29", "first_instructional_day": "2027-09-01", "last_instructional_day": "2028-06-15"}, "label"),
-        ({"label": "2027-28", "first_instructional_day": "2026-09-01", "last_instructional_day": "2028-06-15"}, "first_instructional_day"),
-        ({"label": "2027-28", "first_instructional_day": "2028-06-01", "last_instructional_day": "2027-09-15"}, "last_instructional_day"),
-        ({"label": "2026-27", "first_instructional_day": "2026-09-01", "last_instructional_day": "2027-06-15"}, "label"),
-        ({"label": "next year", "first_instructional_day": "x", "last_instructional_day": ""}, "label"),
+        (
+            {
+                "label": "2027-29",
+                "first_instructional_day": "2027-09-01",
+                "last_instructional_day": "2028-06-15",
+            },
+            "label",
+        ),
+        (
+            {
+                "label": "2027-28",
+                "first_instructional_day": "2026-09-01",
+                "last_instructional_day": "2028-06-15",
+            },
+            "first_instructional_day",
+        ),
+        (
+            {
+                "label": "2027-28",
+                "first_instructional_day": "2028-06-01",
+                "last_instructional_day": "2027-09-15",
+            },
+            "last_instructional_day",
+        ),
+        (
+            {
+                "label": "2026-27",
+                "first_instructional_day": "2026-09-01",
+                "last_instructional_day": "2027-06-15",
+            },
+            "label",
+        ),
+        (
+            {"label": "next year", "first_instructional_day": "x", "last_instructional_day": ""},
+            "label",
+        ),
     ],
 )
 def test_bad_school_years_are_refused(world, client_for, data, field):
@@ -98,7 +148,11 @@ def test_bad_school_years_are_refused(world, client_for, data, field):
 
 def test_school_year_spans_july_to_june(world, client_for):
     c = client_for(world.admin)
-    data = {"label": "2027-28", "first_instructional_day": "2027-09-01", "last_instructional_day": "2028-06-15"}
+    data = {
+        "label": "2027-28",
+        "first_instructional_day": "2027-09-01",
+        "last_instructional_day": "2028-06-15",
+    }
     assert c.post(reverse("srp:school_year_create"), data).status_code == 302
     year = SchoolYear.objects.get(district=world.district, label="2027-28")
     assert (str(year.starts_on), str(year.ends_on)) == ("2027-07-01", "2028-06-30")
@@ -124,7 +178,13 @@ def test_admin_invites_a_principal_who_gets_a_welcome_email(world, client_for):
 
 def test_principal_without_school_and_school_from_other_district_are_refused(world, client_for):
     c = client_for(world.admin)
-    base = {"email": "p@a.example.org", "first_name": "P", "last_name": "Q", "role": Role.PRINCIPAL, "active": "on"}
+    base = {
+        "email": "p@a.example.org",
+        "first_name": "P",
+        "last_name": "Q",
+        "role": Role.PRINCIPAL,
+        "active": "on",
+    }
     response = c.post(reverse("srp:person_create"), base)
     assert "Choose at least one school" in response.content.decode()
     response = c.post(reverse("srp:person_create"), {**base, "schools": [world.other_school.pk]})
@@ -151,7 +211,9 @@ def test_host_admin_creates_district_with_first_admin(world, client_for):
     assert c.post(reverse("srp:host_district_create"), data).status_code == 302
     district = District.objects.get(code="99003")
     admin = User.objects.get(email="ada@apple.example.org")
-    assert Membership.objects.filter(user=admin, district=district, role=Role.PROGRAM_ADMIN).exists()
+    assert Membership.objects.filter(
+        user=admin, district=district, role=Role.PROGRAM_ADMIN
+    ).exists()
     assert OutboundEmail.objects.filter(to=["ada@apple.example.org"]).exists()
     again = c.post(reverse("srp:host_district_create"), {**data, "admin_email": "x@y.example.org"})
     assert "exists already" in again.content.decode()
@@ -161,7 +223,13 @@ def test_host_admin_creates_district_with_first_admin(world, client_for):
 def test_only_host_admins_create_districts(world, client_for):
     response = client_for(world.admin).post(
         reverse("srp:host_district_create"),
-        {"name": "X", "code": "99009", "admin_first_name": "a", "admin_last_name": "b", "admin_email": "a@b.example.org"},
+        {
+            "name": "X",
+            "code": "99009",
+            "admin_first_name": "a",
+            "admin_last_name": "b",
+            "admin_email": "a@b.example.org",
+        },
     )
     assert response.status_code == 403
     assert not District.objects.filter(code="99009").exists()

@@ -12,7 +12,13 @@ pytestmark = pytest.mark.django_db
 def test_changes_are_kept_with_who_and_when(world, client_for):
     """SPEC R-23: every change is kept with who, when and what; one click away for the admin."""
     c = client_for(world.admin)
-    data = {"name": "Alder Senior High", "building_code": "3401", "level": "high", "grade_span": "9-12", "active": "on"}
+    data = {
+        "name": "Alder Senior High",
+        "building_code": "3401",
+        "level": "high",
+        "grade_span": "9-12",
+        "active": "on",
+    }
     assert c.post(reverse("srp:school_edit", args=[world.school_a.pk]), data).status_code == 302
     record = world.school_a.history.first()
     assert record.history_user == world.admin
@@ -25,8 +31,18 @@ def test_changes_are_kept_with_who_and_when(world, client_for):
 
 
 def test_history_is_for_program_admins_only(world, client_for):
-    assert client_for(world.principal_a).get(reverse("srp:school_history", args=[world.school_a.pk])).status_code == 403
-    assert client_for(world.outsider).get(reverse("srp:school_history", args=[world.school_a.pk])).status_code == 404
+    assert (
+        client_for(world.principal_a)
+        .get(reverse("srp:school_history", args=[world.school_a.pk]))
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(world.outsider)
+        .get(reverse("srp:school_history", args=[world.school_a.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_seed_demo_refuses_without_debug(settings):
@@ -38,9 +54,19 @@ def test_seed_demo_refuses_without_debug(settings):
 def test_seed_demo_is_idempotent(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
-    counts = (District.objects.count(), School.objects.count(), User.objects.count(), Membership.objects.count())
+    counts = (
+        District.objects.count(),
+        School.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
     call_command("seed_demo")
-    assert counts == (District.objects.count(), School.objects.count(), User.objects.count(), Membership.objects.count())
+    assert counts == (
+        District.objects.count(),
+        School.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
     out = capsys.readouterr().out
     assert "admin@cascadevalley.example.org" in out and "srp-demo-2026" in out
     district = District.objects.get(code="99001")

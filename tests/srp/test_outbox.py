@@ -88,7 +88,10 @@ def test_email_is_rolled_back_with_the_change_that_caused_it(world):
 
 def test_email_is_rendered_in_the_requested_language(world):
     email = email_queue(
-        to=["familia@example.org"], template="srp/email/test", context={"name": "Ana"}, language="es"
+        to=["familia@example.org"],
+        template="srp/email/test",
+        context={"name": "Ana"},
+        language="es",
     )
     assert email.subject == "Prueba de correo"
     assert "Hola Ana" in email.body

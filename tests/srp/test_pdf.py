@@ -25,6 +25,8 @@ def test_render_pdf_never_fetches_from_the_network(world, monkeypatch):
     attempts = []
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: attempts.append(a))
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: attempts.append(a) or [])
-    pdf = render_pdf("srp/pdf/test.html", {"district": world.district, "remote": "https://example.org/x.png"})
+    pdf = render_pdf(
+        "srp/pdf/test.html", {"district": world.district, "remote": "https://example.org/x.png"}
+    )
     assert pdf.startswith(b"%PDF-")
     assert attempts == []

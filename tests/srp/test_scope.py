@@ -35,7 +35,12 @@ def test_user_of_another_district_cannot_reach_records(world, client_for):
 )
 def test_only_program_admins_manage_the_district(world, client_for, persona):
     c = client_for(getattr(world, persona))
-    for name in ("srp:district_settings", "srp:people_list", "srp:school_create", "srp:school_year_list"):
+    for name in (
+        "srp:district_settings",
+        "srp:people_list",
+        "srp:school_create",
+        "srp:school_year_list",
+    ):
         assert c.get(reverse(name)).status_code == 403, name
     response = c.post(reverse("srp:district_settings"), {"name": "Hijacked"})
     assert response.status_code == 403
@@ -70,7 +75,8 @@ def test_user_with_roles_in_two_districts_switches_between_them(world, client_fo
     c = client_for(world.admin)
     assert c.get(reverse("srp:people_list")).status_code == 200  # first district: admin
     response = c.post(
-        reverse("srp:switch_district"), {"district": world.other_district.pk, "next": "https://evil.example/"}
+        reverse("srp:switch_district"),
+        {"district": world.other_district.pk, "next": "https://evil.example/"},
     )
     assert response.status_code == 302 and response["Location"] == reverse("srp:dashboard")
     assert c.get(reverse("srp:people_list")).status_code == 403  # now a board member only
@@ -99,7 +105,9 @@ def test_inactive_membership_grants_nothing(world, client_for):
 
 def test_menu_shows_only_what_the_role_may_open(world, client_for):
     admin_page = client_for(world.admin).get(reverse("srp:dashboard")).content.decode()
-    assert reverse("srp:people_list") in admin_page and reverse("srp:district_settings") in admin_page
+    assert (
+        reverse("srp:people_list") in admin_page and reverse("srp:district_settings") in admin_page
+    )
     board_page = client_for(world.board).get(reverse("srp:dashboard")).content.decode()
     assert reverse("srp:people_list") not in board_page
     assert reverse("srp:district_settings") not in board_page

@@ -40,7 +40,12 @@ def test_production_refuses_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env["DEBUG"] = "false"
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
@@ -65,7 +70,7 @@ def test_templates_hold_no_inline_scripts_or_styles():
         if "/pdf/" in str(path) or path.name == "500.html":
             continue  # PDFs are rendered by WeasyPrint, not a browser
         text = path.read_text()
-        if "<script>" in text or "<script type=\"text/javascript\">" in text or 'style="' in text:
+        if "<script>" in text or '<script type="text/javascript">' in text or 'style="' in text:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 
@@ -79,10 +84,16 @@ def test_uploaded_files_are_not_served_from_any_public_path(client, settings, tm
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "complaints").mkdir()
     (tmp_path / "complaints" / "secret.pdf").write_bytes(b"%PDF-1.7 secret")
-    for url in ("/media/complaints/secret.pdf", "/complaints/secret.pdf", "/static/complaints/secret.pdf"):
+    for url in (
+        "/media/complaints/secret.pdf",
+        "/complaints/secret.pdf",
+        "/static/complaints/secret.pdf",
+    ):
         response = client.get(url)
         assert response.status_code in (302, 404), url
-        assert b"%PDF-1.7 secret" not in b"".join(getattr(response, "streaming_content", [response.content]))
+        assert b"%PDF-1.7 secret" not in b"".join(
+            getattr(response, "streaming_content", [response.content])
+        )
     assert not str(settings.MEDIA_ROOT).startswith(str(ROOT / "static"))
 
 

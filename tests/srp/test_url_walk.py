@@ -60,11 +60,15 @@ def test_walk_finds_the_apps_views():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [u for u in all_urls() if not is_public(u) and not u.startswith(SKIP_PREFIXES)])
+@pytest.mark.parametrize(
+    "url", [u for u in all_urls() if not is_public(u) and not u.startswith(SKIP_PREFIXES)]
+)
 def test_anonymous_request_to_private_page_goes_to_login(client, url):
     for method in ("get", "post"):
         response = getattr(client, method)(url)
-        assert response.status_code == 302, f"{method.upper()} {url} answered {response.status_code}"
+        assert response.status_code == 302, (
+            f"{method.upper()} {url} answered {response.status_code}"
+        )
         assert response["Location"].startswith("/accounts/login/"), f"{method.upper()} {url}"
 
 

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off (never in production)."
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (never in production).",
         )
 
     def handle(self, *args, force: bool, **options) -> None:
@@ -28,7 +30,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Seeding {seeder.key}…")
                 seeder.seed(context)
         self.stdout.write(self.style.SUCCESS(f"Demo district ready: {context.district.name}"))
-        self.stdout.write("Demo sign-ins (password for all: %s):" % context.logins[0][2])
+        self.stdout.write(f"Demo sign-ins (password for all: {context.logins[0][2]}):")
         width = max(len(role) for role, _, _ in context.logins)
         for role, username, _password in context.logins:
             self.stdout.write(f"  {role.ljust(width)}  {username}")
