@@ -76,84 +76,11 @@ def make_years(world) -> tuple[SchoolYear, SchoolYear]:
     return year, previous
 
 
-def build(world, *, calls: int = 60, seed: int = 7) -> Known:
+def more_calls(world, known: Known, *, calls: int, seed: int, prefix: str = "R") -> None:
+    """Random calls with their students and activities, recorded in `known` as plain lists."""
     rng = random.Random(seed)
-    year, previous = make_years(world)
-    known = Known(year=year, previous=previous)
     district, schools = world.district, [world.school_a, world.school_b]
-    for school, n in ((world.school_a, 1180), (world.school_b, 590)):
-        Enrollment.objects.create(school=school, school_year=year, students=n)
-        known.enrollment[school.building_code] = n
-
-    sheriff = Provider.objects.create(
-        district=district, name="Cascade County Sheriff", kind=Provider.Kind.LAW_ENFORCEMENT
-    )
-    guards = Provider.objects.create(
-        district=district, name="Northwest Security", kind=Provider.Kind.SECURITY_COMPANY
-    )
-    Agreement.objects.create(
-        district=district,
-        provider=sheriff,
-        title="SRO agreement 2025",
-        effective_from=datetime.date(2025, 8, 1),
-        status=Agreement.Status.ADOPTED,
-        adopted_on=datetime.date(2025, 7, 15),
-        board_action="Resolution 2025-14",
-        review_due_on=datetime.date(2026, 7, 15),
-    )
-    Agreement.objects.create(
-        district=district,
-        provider=guards,
-        title="Security services draft",
-        effective_from=datetime.date(2025, 9, 1),
-    )
-    staff = []
-    for i, (school, days, trained) in enumerate(
-        [
-            (world.school_a, Decimal("5"), True),
-            (world.school_a, Decimal("2.5"), False),
-            (world.school_b, Decimal("2.5"), False),
-        ]
-    ):
-        member = StaffMember.objects.create(
-            district=district,
-            first_name=f"Officer{i}",
-            last_name="Example",
-            kind=StaffMember.Kind.SRO,
-            commissioned=True,
-            employer=sheriff,
-            badge_number=f"B-{i}",
-            active_from=datetime.date(2024, 8, 1),
-            first_day_on_campus=datetime.date(2024, 9, 4) if i < 2 else datetime.date(2026, 3, 1),
-        )
-        StaffAssignment.objects.create(
-            staff_member=member, school=school, school_year=year, days_per_week=days
-        )
-        if trained:
-            for topic in TrainingRecord._meta.get_field("topic").choices:
-                TrainingRecord.objects.create(
-                    staff_member=member,
-                    kind="classroom",
-                    topic=topic[0],
-                    completed_on=datetime.date(2024, 10, 1),
-                )
-            for d in (1, 2):
-                TrainingRecord.objects.create(
-                    staff_member=member,
-                    kind="on_the_job",
-                    completed_on=datetime.date(2024, 11, d),
-                )
-        staff.append(member)
-        code = school.building_code
-        count, total = known.staff.get(code, (0, Decimal("0")))
-        known.staff[code] = (count + 1, total + days)
-    # The second officer also covers school B one day a week.
-    StaffAssignment.objects.create(
-        staff_member=staff[1], school=world.school_b, school_year=year, days_per_week=Decimal("1")
-    )
-    count, total = known.staff[world.school_b.building_code]
-    known.staff[world.school_b.building_code] = (count + 1, total + Decimal("1"))
-
+    staff = list(StaffMember.objects.filter(district=district, badge_number__startswith="B-"))
     start = datetime.date(2025, 7, 1)
     span = (datetime.date(2026, 6, 30) - start).days
     grades = list(Grade.values)
@@ -163,7 +90,7 @@ def build(world, *, calls: int = 60, seed: int = 7) -> Known:
         call = Call.objects.create(
             district=district,
             school=school,
-            call_ref=f"R-{i:04d}",
+            call_ref=f"{prefix}-{i:04d}",
             occurred_at=at(day, 12 + rng.randrange(8)),
             requested_by=rng.choice(RequestedBy.values),
             reason=rng.choice(Reason.values),
@@ -244,6 +171,88 @@ def build(world, *, calls: int = 60, seed: int = 7) -> Known:
                     "on_premises": on_premises,
                 }
             )
+
+
+def build(world, *, calls: int = 60, seed: int = 7) -> Known:
+    rng = random.Random(seed)
+    year, previous = make_years(world)
+    known = Known(year=year, previous=previous)
+    district, schools = world.district, [world.school_a, world.school_b]
+    for school, n in ((world.school_a, 1180), (world.school_b, 590)):
+        Enrollment.objects.create(school=school, school_year=year, students=n)
+        known.enrollment[school.building_code] = n
+
+    sheriff = Provider.objects.create(
+        district=district, name="Cascade County Sheriff", kind=Provider.Kind.LAW_ENFORCEMENT
+    )
+    guards = Provider.objects.create(
+        district=district, name="Northwest Security", kind=Provider.Kind.SECURITY_COMPANY
+    )
+    Agreement.objects.create(
+        district=district,
+        provider=sheriff,
+        title="SRO agreement 2025",
+        effective_from=datetime.date(2025, 8, 1),
+        status=Agreement.Status.ADOPTED,
+        adopted_on=datetime.date(2025, 7, 15),
+        board_action="Resolution 2025-14",
+        review_due_on=datetime.date(2026, 7, 15),
+    )
+    Agreement.objects.create(
+        district=district,
+        provider=guards,
+        title="Security services draft",
+        effective_from=datetime.date(2025, 9, 1),
+    )
+    staff = []
+    for i, (school, days, trained) in enumerate(
+        [
+            (world.school_a, Decimal("5"), True),
+            (world.school_a, Decimal("2.5"), False),
+            (world.school_b, Decimal("2.5"), False),
+        ]
+    ):
+        member = StaffMember.objects.create(
+            district=district,
+            first_name=f"Officer{i}",
+            last_name="Example",
+            kind=StaffMember.Kind.SRO,
+            commissioned=True,
+            employer=sheriff,
+            badge_number=f"B-{i}",
+            active_from=datetime.date(2024, 8, 1),
+            first_day_on_campus=datetime.date(2024, 9, 4) if i < 2 else datetime.date(2026, 3, 1),
+        )
+        StaffAssignment.objects.create(
+            staff_member=member, school=school, school_year=year, days_per_week=days
+        )
+        if trained:
+            for topic in TrainingRecord._meta.get_field("topic").choices:
+                TrainingRecord.objects.create(
+                    staff_member=member,
+                    kind="classroom",
+                    topic=topic[0],
+                    completed_on=datetime.date(2024, 10, 1),
+                )
+            for d in (1, 2):
+                TrainingRecord.objects.create(
+                    staff_member=member,
+                    kind="on_the_job",
+                    completed_on=datetime.date(2024, 11, d),
+                )
+        staff.append(member)
+        code = school.building_code
+        count, total = known.staff.get(code, (0, Decimal("0")))
+        known.staff[code] = (count + 1, total + days)
+    # The second officer also covers school B one day a week.
+    StaffAssignment.objects.create(
+        staff_member=staff[1], school=world.school_b, school_year=year, days_per_week=Decimal("1")
+    )
+    count, total = known.staff[world.school_b.building_code]
+    known.staff[world.school_b.building_code] = (count + 1, total + Decimal("1"))
+
+    more_calls(world, known, calls=calls, seed=seed)
+    start = datetime.date(2025, 7, 1)
     # A voided call and calls of other years or districts must not count.
     Call.objects.create(
         district=district,

@@ -44,7 +44,7 @@ def test_anonymous_is_sent_to_login(client, world, known):
 
 def test_admin_sees_the_internal_report(client_for, world, known, django_assert_max_num_queries):
     c = client_for(world.admin)
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(45):
         response = c.get(url("detail"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -114,7 +114,7 @@ def test_unknown_year_is_404(client_for, world, known):
 
 def test_index_lists_years_with_state(client_for, world, known, django_assert_max_num_queries):
     c = client_for(world.admin)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = c.get(reverse("reports:index"))
     html = response.content.decode()
     assert YEAR in html and dataset.PREVIOUS in html and "2026-27" in html
