@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,10 @@ def offer_calls(field: forms.ModelChoiceField, calls: Any, current: Any = None) 
         shown.insert(0, current)
     field.choices = [("", field.empty_label or "")] + [(c.pk, str(c)) for c in shown]
 
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 class SensitiveTextMixin:
     """Warns, without blocking, when a narrative seems to hold immigration or citizenship
@@ -663,8 +669,11 @@ class CallFilterForm(forms.Form):
             # A filter that cannot apply to these records (None) matches none of them.
             qs = qs.filter(**{path: data[name]}) if path else qs.none()
         when = paths.get("when")
+        # Local dates as aware datetime bounds (not `__date`), so the index on the column is used.
         if when and data.get("date_from"):
-            qs = qs.filter(**{f"{when}__date__gte": data["date_from"]})
+            qs = qs.filter(**{f"{when}__gte": _local_midnight(data["date_from"])})
         if when and data.get("date_to"):
-            qs = qs.filter(**{f"{when}__date__lte": data["date_to"]})
+            qs = qs.filter(
+                **{f"{when}__lt": _local_midnight(data["date_to"] + datetime.timedelta(days=1))}
+            )
         return qs
