@@ -95,6 +95,7 @@ def run_load(
     run_id = f"{int(time.time())}"
     browsers = [Browser(number=n, email=f"bench-{run_id}-{n}@example.org") for n in range(count)]
     get_phase, post_phase = Phase(), Phase()
+    post_statuses: dict[int, int] = {}
     lock = threading.Lock()
 
     def request(state, method, body=None, headers=None):  # noqa: ANN001, ANN202
@@ -114,7 +115,7 @@ def run_load(
 
     def get_form(state, browser: Browser) -> None:  # noqa: ANN001
         started = time.perf_counter()
-        response, body = request(state, "GET", headers={"Host": "127.0.0.1"})
+        response, body = request(state, "GET", headers={"Host": base.netloc})
         elapsed = time.perf_counter() - started
         text = body.decode("utf-8", "replace")
         cookies = response.headers.get_all("Set-Cookie") or []
@@ -154,7 +155,7 @@ def run_load(
         }
         body = urllib.parse.urlencode(form)
         headers = {
-            "Host": "127.0.0.1",
+            "Host": base.netloc,
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": browser.cookie,
             "Referer": f"{base_url}{path}",
@@ -170,8 +171,7 @@ def run_load(
                 browser.ok = True
             else:
                 post_phase.failures += 1
-                if post_phase.failures <= 3:
-                    print(f"POST failed: {response.status}", file=sys.stderr)
+                post_statuses[response.status] = post_statuses.get(response.status, 0) + 1
 
     t0 = time.time()
     deadline = time.perf_counter() + max_seconds
@@ -189,6 +189,7 @@ def run_load(
         "get": get_phase.summary(),
         "post": post_phase.summary(),
         "submissions_per_second": round(len(succeeded) / busy, 1) if busy else 0.0,
+        "failed_post_statuses": post_statuses,
         "emails": [b.email for b in succeeded],
     }
 
