@@ -51,6 +51,7 @@ class IncidentsConfig(AppConfig):
                 active_prefix="/incidents/import/",
             )
         )
+        registry.add_nav_group("incidents", _("Calls and incidents"))
         dashboard.register()
         registry.add_demo_seeder(DemoSeeder("incidents", demo.seed, order=40))
         registry.add_reminder(

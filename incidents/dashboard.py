@@ -53,6 +53,18 @@ def principal_section(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def school_staff_section(request: HttpRequest) -> dict[str, Any] | None:
+    """A teacher's own intervention requests and the way to file one."""
+    scope = request.scope
+    mine = InterventionRequest.objects.filter(
+        district=scope.district, requested_by=request.user
+    ).select_related("school")
+    return {
+        "open": mine.open().count(),
+        "recent": list(mine.order_by("-requested_at")[:5]),
+    }
+
+
 def admin_section(request: HttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     year = scope.district.current_school_year()
@@ -99,6 +111,15 @@ def register() -> None:
             roles=frozenset({Role.PRINCIPAL}),
             context=principal_section,
             order=41,
+        )
+    )
+    registry.add_dashboard_section(
+        DashboardSection(
+            key="incidents.school_staff",
+            template="incidents/dashboard/school_staff.html",
+            roles=frozenset({Role.SCHOOL_STAFF}),
+            context=school_staff_section,
+            order=39,
         )
     )
     registry.add_dashboard_section(

@@ -489,3 +489,23 @@ def test_immigration_request_logged_refused_and_routed(world, client_for):
 def test_dashboards_render_for_each_role(world, calls, client_for):
     for who in (world.admin, world.principal_a, world.safety_staff):
         assert client_for(who).get(reverse("srp:dashboard")).status_code == 200
+
+
+def test_teacher_dashboard_offers_a_request_and_lists_their_own(world, client_for):
+    from incidents.models import InterventionRequest
+
+    page = client_for(world.teacher_a).get(reverse("srp:dashboard")).content.decode()
+    assert "My intervention requests" in page
+    assert reverse("incidents:intervention_create") in page
+    assert "You have not filed a request yet." in page
+    InterventionRequest.objects.create(
+        district=world.district,
+        school=world.school_a,
+        basis=InterventionRequest._meta.get_field("basis").choices[0][0],
+        requested_by=world.teacher_a,
+        description="A student is threatening others with a chair.",
+    )
+    page = client_for(world.teacher_a).get(reverse("srp:dashboard")).content.decode()
+    assert "1 request is waiting for a response." in page
+    other = client_for(world.principal_b).get(reverse("srp:dashboard")).content.decode()
+    assert "My intervention requests" not in other
