@@ -31,6 +31,8 @@ seed: migrate
 run: system-deps seed
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Tests run in parallel on every core (pytest-xdist); PYTEST_ARGS="-n 0 -k …" for one at a time.
+PYTEST_ARGS ?= -n auto
 test: venv system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
