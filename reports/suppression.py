@@ -27,6 +27,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 COMPLEMENTARY_MARKER = "*"
@@ -82,46 +83,187 @@ def _initial_bounds(
     return bounds
 
 
+Equation = tuple[dict[Hashable, Fraction], Fraction]  # sum(coefficient * cell) == constant
+
+
+def _equations(
+    values: Mapping[Hashable, int], status: Mapping[Hashable, str | None], lines: Sequence[Line]
+) -> list[Equation]:
+    """Each published total as an equation over the suppressed cells only."""
+    equations = []
+    for total_key, members in lines:
+        coefficients: dict[Hashable, Fraction] = {}
+        constant = Fraction(0)
+        for key, sign in [(total_key, 1), *((m, -1) for m in members)]:
+            if status[key] is None:
+                constant -= sign * values[key]
+            else:
+                coefficients[key] = coefficients.get(key, Fraction(0)) + sign
+        coefficients = {k: c for k, c in coefficients.items() if c}
+        if coefficients:
+            equations.append((coefficients, constant))
+    return equations
+
+
+def _reduced(equations: list[Equation]) -> list[Equation]:
+    """The reduced row echelon form: the combinations of totals a reader can form by adding
+    and subtracting them (differencing across rows, columns and margins)."""
+    pivots: dict[Hashable, Equation] = {}
+    for coefficients, constant in equations:
+        coefficients = dict(coefficients)
+        for var, (pivot_coefficients, pivot_constant) in pivots.items():
+            factor = coefficients.get(var)
+            if factor:
+                for k, c in pivot_coefficients.items():
+                    coefficients[k] = coefficients.get(k, Fraction(0)) - factor * c
+                constant -= factor * pivot_constant
+        coefficients = {k: c for k, c in coefficients.items() if c}
+        if not coefficients:
+            continue
+        var = min(coefficients, key=str)
+        scale = coefficients[var]
+        row = ({k: c / scale for k, c in coefficients.items()}, constant / scale)
+        for other, (other_coefficients, other_constant) in list(pivots.items()):
+            factor = other_coefficients.get(var)
+            if factor:
+                merged = dict(other_coefficients)
+                for k, c in row[0].items():
+                    merged[k] = merged.get(k, Fraction(0)) - factor * c
+                pivots[other] = (
+                    {k: c for k, c in merged.items() if c},
+                    other_constant - factor * row[1],
+                )
+        pivots[var] = row
+    return list(pivots.values())
+
+
 def audit_bounds(
     values: Mapping[Hashable, int],
     status: Mapping[Hashable, str | None],
     lines: Sequence[Line],
     threshold: int,
     *,
-    max_rounds: int = 200,
+    max_rounds: int = 100,
 ) -> dict[Hashable, Bounds]:
-    """What a reader can infer about each cell from the published table (interval propagation).
+    """What a reader can infer about each cell from the published table.
 
     ``status`` is None for a published cell, ``"primary"`` or ``"complementary"`` for a
-    suppressed one. Returns the tightest bounds found for every cell.
+    suppressed one. The reader knows the markers' ranges and every published total, and combines
+    totals by adding and subtracting them (all rows of the reduced system), then narrows each
+    cell's range through every equation until nothing changes.
     """
     bounds = _initial_bounds(values, status, threshold)
+    equations = _equations(values, status, lines)
+    equations += _reduced(equations)
     for _round in range(max_rounds):
         changed = False
-        for total_key, members in lines:
-            total = bounds[total_key]
-            new_total = Bounds(
-                max(total.low, sum(bounds[m].low for m in members)),
-                min(total.high, sum(bounds[m].high for m in members)),
-            )
-            if new_total != total:
-                bounds[total_key] = total = new_total
-                changed = True
-            for member in members:
-                current = bounds[member]
-                others_low = sum(bounds[o].low for o in members if o != member)
-                others_high = sum(bounds[o].high for o in members if o != member)
-                low, high = current.low, current.high
-                if others_high != math.inf:
-                    low = max(low, total.low - others_high)
-                if total.high != math.inf:
-                    high = min(high, total.high - others_low)
-                if (low, high) != (current.low, current.high):
-                    bounds[member] = Bounds(low, high)
+        for coefficients, constant in equations:
+            terms = {
+                k: (
+                    min(c * bounds[k].low, c * bounds[k].high),
+                    max(c * bounds[k].low, c * bounds[k].high),
+                )
+                for k, c in coefficients.items()
+            }
+            low_sum = sum(t[0] for t in terms.values())
+            high_sum = sum(t[1] for t in terms.values())
+            for k, c in coefficients.items():
+                others_low = (
+                    low_sum - terms[k][0]
+                    if terms[k][0] != -math.inf
+                    else sum(t[0] for j, t in terms.items() if j != k)
+                )
+                others_high = (
+                    high_sum - terms[k][1]
+                    if terms[k][1] != math.inf
+                    else sum(t[1] for j, t in terms.items() if j != k)
+                )
+                # c * x_k = constant - others  →  x_k within (constant - others) / c
+                edge_a, edge_b = constant - others_high, constant - others_low
+                if c > 0:
+                    low, high = edge_a / c, edge_b / c
+                else:
+                    low, high = edge_b / c, edge_a / c
+                current = bounds[k]
+                new_low = max(current.low, math.ceil(low) if low != -math.inf else low)
+                new_high = min(current.high, math.floor(high) if high != math.inf else high)
+                if (new_low, new_high) != (current.low, current.high) and new_low <= new_high:
+                    bounds[k] = Bounds(new_low, new_high)
                     changed = True
         if not changed:
             break
     return bounds
+
+
+def _reduced_with_pivots(equations: list[Equation]) -> dict[Hashable, Equation]:
+    rows = _reduced(equations)
+    pivots = {}
+    for coefficients, constant in rows:
+        # In reduced form each row has one variable with coefficient 1 that no other row has.
+        others = {k for r, _c in rows if r is not coefficients for k in r}
+        pivot = next(
+            k for k in sorted(coefficients, key=str) if coefficients[k] == 1 and k not in others
+        )
+        pivots[pivot] = (coefficients, constant)
+    return pivots
+
+
+def unprotected_cells(
+    values: Mapping[Hashable, int],
+    status: Mapping[Hashable, str | None],
+    lines: Sequence[Line],
+    threshold: int,
+    *,
+    max_step: int = 3,
+) -> set[Hashable]:
+    """Suppressed cells for which no second table consistent with what is published was found.
+
+    A cell is protected when we can exhibit another table that matches every published value
+    and total and every marker's range, but has a different value in that cell: then no reader,
+    however clever, can tell which one is true. Candidate tables move the free cells of the
+    reduced system by small steps (one cell, then two) away from the true table.
+    """
+    suppressed = [k for k, state in status.items() if state is not None]
+    if not suppressed:
+        return set()
+    bounds = _initial_bounds(values, status, threshold)
+    pivots = _reduced_with_pivots(_equations(values, status, lines))
+    free = [k for k in suppressed if k not in pivots]
+    unsafe = {k for k in suppressed}
+
+    def try_move(deltas: dict[Hashable, int]) -> None:
+        changed = set()
+        for k, d in deltas.items():
+            v = values[k] + d
+            if not bounds[k].low <= v <= bounds[k].high:
+                return
+            changed.add(k)
+        for pivot, (coefficients, _constant) in pivots.items():
+            shift = sum(
+                coefficients[k] * d for k, d in deltas.items() if k in coefficients and k != pivot
+            )
+            if not shift:
+                continue
+            v = values[pivot] - shift
+            if v.denominator != 1 or not bounds[pivot].low <= v <= bounds[pivot].high:
+                return
+            changed.add(pivot)
+        unsafe.difference_update(changed)
+
+    for k in free:
+        for step in range(1, max_step + 1):
+            for d in (step, -step):
+                try_move({k: d})
+        if not unsafe:
+            return unsafe
+    for i, a in enumerate(free):
+        for b in free[i + 1 :]:
+            for da in (1, -1):
+                for db in (1, -1):
+                    try_move({a: da, b: db})
+            if not unsafe:
+                return unsafe
+    return unsafe
 
 
 def suppress_cells(
@@ -170,10 +312,12 @@ def suppress_cells(
         bounds = audit_bounds(values, status, lines, threshold)
         pinned = [k for k, s in status.items() if s is not None and bounds[k].pinned]
         if not pinned:
+            pinned = sorted(unprotected_cells(values, status, lines, threshold), key=str)
+        if not pinned:
             break
         progressed = False
         for key in sorted(pinned, key=str):
-            if status[key] is None or not bounds[key].pinned:
+            if status[key] is None:
                 continue
             containing = [(t, ms) for t, ms in lines if key == t or key in ms]
             members_pool = [m for t, ms in containing for m in ms if m != key]
@@ -187,7 +331,11 @@ def suppress_cells(
         if not progressed:
             # Nothing left to suppress next to the pinned cells: widen to any published
             # non-zero cell sharing a line with a line of the pinned cell.
-            if not add_complement(k for k in values if status[k] is None):
+            near: set[Hashable] = set()
+            for key in pinned:
+                touching = {k for t, ms in lines if key == t or key in ms for k in (t, *ms)}
+                near |= {k for t, ms in lines if touching & {t, *ms} for k in (t, *ms)}
+            if not add_complement(sorted(near, key=str)):
                 break
     marker = small_marker(threshold)
     return {
