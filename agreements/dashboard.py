@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, StaffMember
 from agreements.selectors import provider_ids_with_agreement_in_force
-from agreements.training import State, training_status
+from agreements.training import overdue_from_counts
 
 
 def agreements_overview(request: HttpRequest) -> dict[str, Any] | None:
@@ -39,16 +39,15 @@ def agreements_overview(request: HttpRequest) -> dict[str, Any] | None:
     staff = list(
         StaffMember.objects.filter(district=district)
         .active_on(today)
+        .with_training_counts(today)
         .select_related("employer")
-        .prefetch_related("training_records", "esd_documents")
     )
     without_agreement = [s for s in staff if s.employer_id and s.employer_id not in in_force]
-    statuses = [training_status(s, today) for s in staff]
     return {
         "today": today,
         "by_status": by_status,
         "reviews_due": reviews_due,
         "without_agreement": without_agreement[:10],
-        "training_overdue": sum(1 for s in statuses if s.overall == State.OVERDUE),
-        "not_documented": sum(1 for s in statuses if not s.esd_documented),
+        "training_overdue": sum(1 for s in staff if overdue_from_counts(s, today)),
+        "not_documented": sum(1 for s in staff if not s.esd_documented),
     }

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -79,6 +79,32 @@ class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
         on = on or timezone.localdate()
         return self.filter(active_from__lte=on).filter(
             Q(active_until__isnull=True) | Q(active_until__gte=on)
+        )
+
+    def with_training_counts(self, on: datetime.date) -> StaffMemberQuerySet:
+        """Annotate what training compliance needs, counted in the database: distinct classroom
+        topics, on-the-job days, check-ins, and whether ESD documentation was issued by `on`.
+        `agreements.training.overdue_from_counts` reads these (a dashboard over thousands of
+        staff then loads no training rows)."""
+        return self.annotate(
+            classroom_topics=Count(
+                "training_records__topic",
+                filter=Q(training_records__kind=TrainingRecord.Kind.CLASSROOM),
+                distinct=True,
+            ),
+            on_the_job_days=Count(
+                "training_records",
+                filter=Q(training_records__kind=TrainingRecord.Kind.ON_THE_JOB),
+                distinct=True,
+            ),
+            check_ins=Count(
+                "training_records",
+                filter=Q(training_records__kind=TrainingRecord.Kind.CHECK_IN),
+                distinct=True,
+            ),
+            esd_documented=Exists(
+                EsdDocumentation.objects.filter(staff_member=OuterRef("pk"), issued_on__lte=on)
+            ),
         )
 
 

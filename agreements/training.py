@@ -104,6 +104,21 @@ class TrainingStatus:
         return STATE_TONES[self.overall]
 
 
+def _state(
+    done: int, required: int, due_on: datetime.date | None, esd: bool, today: datetime.date
+) -> str:
+    """The one rule for a component's state, from how many are done and when they are due."""
+    if done >= required:
+        return State.DONE
+    if esd:
+        return State.ESD
+    if due_on is None:
+        return State.NOT_STARTED
+    if today > due_on:
+        return State.OVERDUE
+    return State.DUE
+
+
 def _component(
     key: str,
     label: str,
@@ -116,17 +131,27 @@ def _component(
     dates = sorted(dates)
     done = len(dates)
     completed_on = dates[required - 1] if done >= required else None
-    if done >= required:
-        state = State.DONE
-    elif esd:
-        state = State.ESD
-    elif due_on is None:
-        state = State.NOT_STARTED
-    elif today > due_on:
-        state = State.OVERDUE
-    else:
-        state = State.DUE
+    state = _state(done, required, due_on, esd, today)
     return Component(key, label, state, min(done, required), required, due_on, completed_on)
+
+
+def overdue_from_counts(staff_member: StaffMember, today: datetime.date) -> bool:
+    """`training_status(...).overdue` for a staff member annotated by
+    `StaffMember.objects.with_training_counts(today)`, without loading training records."""
+    first_day = staff_member.first_day_on_campus
+    classroom_due = add_months(first_day, CLASSROOM_DUE_MONTHS) if first_day else None
+    year_due = add_months(first_day, ON_THE_JOB_DUE_MONTHS) if first_day else None
+    esd = staff_member.esd_documented
+    counts = [
+        (staff_member.classroom_topics, len(TrainingTopic.values), classroom_due),
+        (staff_member.on_the_job_days, ON_THE_JOB_DAYS_REQUIRED, year_due),
+    ]
+    if not staff_member.is_sro:
+        counts.append((staff_member.check_ins, CHECK_INS_REQUIRED, year_due))
+    return any(
+        _state(done, required, due_on, esd, today) == State.OVERDUE
+        for done, required, due_on in counts
+    )
 
 
 def training_status(staff_member: StaffMember, today: datetime.date) -> TrainingStatus:

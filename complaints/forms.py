@@ -27,6 +27,7 @@ from complaints.models import (
     Status,
 )
 from srp.languages import language_choices, validate_language_code
+from srp.widgets import FastSelect
 from srp.models import District, School, SchoolYear
 from srp.uploads import IMAGES_AND_PDF, MB, validate_upload
 
@@ -69,8 +70,9 @@ class MultipleFileField(forms.FileField):
 class ComplaintForm(forms.Form):
     """The public intake form (R-06). Staff choices come from the school's public roster."""
 
-    school = forms.ChoiceField(label=_("School"))
+    school = forms.ChoiceField(label=_("School"), widget=FastSelect)
     staff_member = forms.ChoiceField(
+        widget=FastSelect,
         label=_("Staff member, if you know who"),
         required=False,
         help_text=_("Choose “I don't know” if you are not sure."),

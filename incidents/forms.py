@@ -26,6 +26,7 @@ from incidents.models import (
 )
 from incidents.sensitive import sensitive_terms
 from incidents.services import IncidentError, check_attorney_access
+from srp.widgets import FastSelect
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUTS = [DATETIME_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -56,9 +57,9 @@ def offer_calls(field: forms.ModelChoiceField, calls: Any, current: Any = None) 
     field.choices = [("", field.empty_label or "")] + [(c.pk, str(c)) for c in shown]
 
 
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
 
 class SensitiveTextMixin:
     """Warns, without blocking, when a narrative seems to hold immigration or citizenship
@@ -612,7 +613,9 @@ class ImportForm(forms.Form):
 
 
 class CallFilterForm(forms.Form):
-    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False)
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=None, required=False, widget=FastSelect
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -625,7 +628,9 @@ class CallFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("Any"))] + CallOutcome.choices, required=False
     )
-    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+    staff = forms.ModelChoiceField(
+        label=_("Staff member"), queryset=None, required=False, widget=FastSelect
+    )
     # The calls of one import (a link from the import page); applied inside the user's scope.
     batch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

@@ -545,3 +545,53 @@ def test_safety_staff_schools_come_from_assignments(world):
     )
     SchoolFactory(district=world.district)
     assert build_scope(world.safety_staff).school_ids(Role.SAFETY_STAFF) == {world.school_a.pk}
+
+
+def test_training_counts_in_the_database_agree_with_the_full_status(world):
+    """The dashboard's database-counted rule gives the same answer as the detailed one."""
+    import datetime as dt
+
+    from agreements.models import EsdDocumentation, StaffMember, TrainingRecord, TrainingTopic
+    from agreements.training import overdue_from_counts, training_status
+    from tests.agreements.factories import StaffMemberFactory
+
+    today = dt.date(2026, 11, 27)
+    cases = []
+    for index, (kind, first_day) in enumerate(
+        [
+            ("sro", dt.date(2025, 1, 6)),
+            ("sro", dt.date(2026, 9, 1)),
+            ("school_security_officer", dt.date(2025, 3, 1)),
+            ("campus_security_officer", None),
+            ("other", dt.date(2024, 9, 1)),
+        ]
+    ):
+        staff = StaffMemberFactory(
+            district=world.district, kind=kind, first_day_on_campus=first_day
+        )
+        topics = list(TrainingTopic.values)[: (index * 4) % 14]
+        for topic in topics:
+            TrainingRecord.objects.create(
+                staff_member=staff, kind="classroom", topic=topic, completed_on=dt.date(2026, 1, 5)
+            )
+        for day in range(index % 3):
+            TrainingRecord.objects.create(
+                staff_member=staff, kind="on_the_job", completed_on=dt.date(2026, 2, 1 + day)
+            )
+        if index == 4:
+            EsdDocumentation.objects.create(
+                staff_member=staff, issuer="Puget Sound ESD", issued_on=dt.date(2025, 6, 1)
+            )
+        cases.append(staff.pk)
+    annotated = {
+        s.pk: s for s in StaffMember.objects.filter(pk__in=cases).with_training_counts(today)
+    }
+    full = StaffMember.objects.filter(pk__in=cases).prefetch_related(
+        "training_records", "esd_documents"
+    )
+    answers = []
+    for staff in full:
+        expected = training_status(staff, today).overdue
+        assert overdue_from_counts(annotated[staff.pk], today) == expected, staff.kind
+        answers.append(expected)
+    assert True in answers and False in answers
