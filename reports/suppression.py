@@ -153,8 +153,8 @@ def audit_bounds(
     cell's range through every equation until nothing changes.
     """
     bounds = _initial_bounds(values, status, threshold)
+    # Single totals only: the combinations of totals are the witness audit's job.
     equations = _equations(values, status, lines)
-    equations += _reduced(equations)
     for _round in range(max_rounds):
         changed = False
         for coefficients, constant in equations:
@@ -229,23 +229,35 @@ def unprotected_cells(
     bounds = _initial_bounds(values, status, threshold)
     pivots = _reduced_with_pivots(_equations(values, status, lines))
     free = [k for k in suppressed if k not in pivots]
-    unsafe = {k for k in suppressed}
+    unsafe = set(suppressed)
+
+    def plain(c: Fraction) -> int | Fraction:
+        return int(c) if c.denominator == 1 else c
+
+    # How moving each free cell by one moves the pivot cells (pivot = constant - sum(c * free)).
+    affects: dict[Hashable, list[tuple[Hashable, int | Fraction]]] = {k: [] for k in free}
+    for pivot, (coefficients, _constant) in pivots.items():
+        for k, c in coefficients.items():
+            if k != pivot:
+                affects[k].append((pivot, plain(c)))
 
     def try_move(deltas: dict[Hashable, int]) -> None:
         changed = set()
+        shifts: dict[Hashable, int | Fraction] = {}
         for k, d in deltas.items():
             v = values[k] + d
             if not bounds[k].low <= v <= bounds[k].high:
                 return
             changed.add(k)
-        for pivot, (coefficients, _constant) in pivots.items():
-            shift = sum(
-                coefficients[k] * d for k, d in deltas.items() if k in coefficients and k != pivot
-            )
+            for pivot, c in affects[k]:
+                shifts[pivot] = shifts.get(pivot, 0) + c * d
+        for pivot, shift in shifts.items():
             if not shift:
                 continue
             v = values[pivot] - shift
-            if v.denominator != 1 or not bounds[pivot].low <= v <= bounds[pivot].high:
+            if (isinstance(v, Fraction) and v.denominator != 1) or not (
+                bounds[pivot].low <= v <= bounds[pivot].high
+            ):
                 return
             changed.add(pivot)
         unsafe.difference_update(changed)
@@ -254,15 +266,31 @@ def unprotected_cells(
         for step in range(1, max_step + 1):
             for d in (step, -step):
                 try_move({k: d})
-        if not unsafe:
-            return unsafe
-    for i, a in enumerate(free):
-        for b in free[i + 1 :]:
-            for da in (1, -1):
-                for db in (1, -1):
-                    try_move({a: da, b: db})
-            if not unsafe:
-                return unsafe
+    if not unsafe:
+        return unsafe
+    # Pairs of free cells that move a common pivot, around the cells still exposed.
+    by_pivot: dict[Hashable, list[Hashable]] = {}
+    for k in free:
+        for pivot, _c in affects[k]:
+            by_pivot.setdefault(pivot, []).append(k)
+    tried: set[tuple[Hashable, Hashable]] = set()
+    for target in sorted(unsafe, key=str):
+        if target not in unsafe:
+            continue
+        near = set(by_pivot.get(target, [])) | ({target} if target in affects else set())
+        partners = {b for a in near for pivot, _c in affects[a] for b in by_pivot[pivot]}
+        for a in sorted(near, key=str):
+            for b in sorted(partners, key=str):
+                if a == b or (a, b) in tried:
+                    continue
+                tried.add((a, b))
+                for da in (1, -1):
+                    for db in (1, -1):
+                        try_move({a: da, b: db})
+                if target not in unsafe:
+                    break
+            if target not in unsafe:
+                break
     return unsafe
 
 
@@ -295,6 +323,11 @@ def suppress_cells(
         status[chosen] = "complementary"
         return True
 
+    lines_of: dict[Hashable, list[int]] = {}
+    for index, (total_key, members) in enumerate(lines):
+        for key in (total_key, *members):
+            lines_of.setdefault(key, []).append(index)
+
     while True:
         # Rule 2: the SPEC's complementary suppression, until nothing changes.
         changed = True
@@ -316,16 +349,12 @@ def suppress_cells(
         if not pinned:
             break
         progressed = False
+        # One more complementary cell next to the first exposed cell, then audit again.
         for key in sorted(pinned, key=str):
-            if status[key] is None:
-                continue
-            containing = [(t, ms) for t, ms in lines if key == t or key in ms]
+            containing = [lines[i] for i in lines_of.get(key, ())]
             members_pool = [m for t, ms in containing for m in ms if m != key]
-            if add_complement(members_pool):
-                progressed = True
-                break
             totals_pool = [t for t, _ms in containing if t != key]
-            if add_complement(totals_pool):
+            if add_complement(members_pool) or add_complement(totals_pool):
                 progressed = True
                 break
         if not progressed:
