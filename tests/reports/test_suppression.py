@@ -163,7 +163,7 @@ def feasible_values_one_way(published_cells, published_total, threshold, true_to
     return seen
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     counts=st.lists(st.integers(0, 25), min_size=1, max_size=5),
     threshold=st.integers(3, 10),
@@ -252,7 +252,12 @@ def feasible_values_two_way(result, threshold, cap):
     return seen
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     data=st.data(),
     n_rows=st.integers(1, 3),
@@ -285,17 +290,17 @@ def test_property_two_way_no_suppressed_cell_is_recoverable(data, n_rows, n_colu
         if not isinstance(result.column_totals[c], str):
             assert result.column_totals[c] == sum(table[r][c] for r in rows)
             assert sum(isinstance(result.cells[r][c], str) for r in rows) != 1
-    cap = sum(sum(row.values()) for row in table.values())
-    seen = feasible_values_two_way(result, threshold, cap)
     published = [
         *(p for row in result.cells.values() for p in row.values()),
         *result.row_totals.values(),
         *result.column_totals.values(),
         result.total,
     ]
+    if everything_hidden(published):
+        return  # nothing is left to hide; the markers alone say what they say
+    cap = sum(sum(row.values()) for row in table.values())
+    seen = feasible_values_two_way(result, threshold, cap)
     for key, values in seen.items():
         # (The search stops once every cell has two candidates, so the true value may not be
         # among those found.)
-        if everything_hidden(published):
-            continue
         assert len(values) >= 2, (table, result, key)
