@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 from reports.presentation import build_sections, table_rows_for_csv
+from reports.suppression import COMPLEMENTARY_MARKER, small_marker
 from srp.csv_export import neutralise
 
 
@@ -17,7 +18,25 @@ def report_filename(report: dict[str, Any], extension: str, kind: str = "annual-
     return f"{kind}-{report['district_code']}-{report['school_year']}-{audience}.{extension}"
 
 
+SPEC_COUNT_SECTIONS = ("calls", "students")
+
+
+def _spec_markers(value: Any, marker: str) -> Any:
+    if isinstance(value, dict):
+        return {key: _spec_markers(item, marker) for key, item in value.items()}
+    return marker if value == COMPLEMENTARY_MARKER else value
+
+
 def report_json(report: dict[str, Any]) -> str:
+    """The JSON of SPEC §7. Its `calls` and `students` counts are integers or the threshold
+    marker (`"<10"`) where suppressed, as the format says, whether a cell was hidden for being
+    small or to protect a small neighbour (the web page and CSV tell those apart with `*`)."""
+    if report.get("public"):
+        marker = small_marker(report["threshold"])
+        report = {
+            key: _spec_markers(value, marker) if key in SPEC_COUNT_SECTIONS else value
+            for key, value in report.items()
+        }
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 

@@ -80,11 +80,27 @@ def test_public_json_suppresses_small_counts(world, known):
         elif n < 10:
             assert shown == "<10"
         else:
-            assert shown in (n, "*")
+            assert shown in (n, "<10")  # complementary suppression also reads "<10" (SPEC §7)
     # No count from 1 to 9 survives anywhere in the students' tables.
     for table in public["students"]["by_outcome_and"].values():
         for row in table.values():
             assert not any(isinstance(v, int) and 0 < v < 10 for v in row.values())
+
+
+def test_public_json_counts_are_integers_or_the_threshold_marker(world, known):
+    """SPEC §7: in `calls` and `students`, counts are integers or the string "<10"."""
+    public = run_json(world, "--public")
+
+    def leaves(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from leaves(item)
+        else:
+            yield value
+
+    for section in ("calls", "students"):
+        for value in leaves(public[section]):
+            assert isinstance(value, int) or value == "<10", (section, value)
 
 
 def test_threshold_follows_the_district(world, known):
@@ -93,7 +109,7 @@ def test_threshold_follows_the_district(world, known):
     public = run_json(world, "--public")
     assert public["threshold"] == 5
     values = [v for v in public["calls"]["by_reason"].values() if isinstance(v, str)]
-    assert set(values) <= {"<5", "*"}
+    assert set(values) <= {"<5"}
 
 
 def test_csv_and_pdf_to_files(world, known, tmp_path):
