@@ -27,9 +27,9 @@ from complaints.models import (
     Status,
 )
 from srp.languages import language_choices, validate_language_code
-from srp.widgets import FastSelect
 from srp.models import District, School, SchoolYear
 from srp.uploads import IMAGES_AND_PDF, MB, validate_upload
+from srp.widgets import FastSelect
 
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * MB

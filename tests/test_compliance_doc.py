@@ -12,7 +12,7 @@ REFERENCE = re.compile(r"`(?:(?P<file>[\w/]+\.py))?(?:::(?P<test>\w+))?`")
 
 
 def references() -> list[tuple[str, str | None]]:
-    """(file, test) pairs; `::name` after a file refers to that file; `all of file.py` has no test."""
+    """(file, test) pairs; `::name` after a file refers to that file; a bare file has no test."""
     found = []
     current = None
     for match in REFERENCE.finditer(DOC.read_text()):

@@ -107,7 +107,8 @@ def test_a_family_opens_the_public_spanish_notice(page, live_server, world, publ
     label = "desktop" if viewport == DESKTOP else "phone"
     page.set_viewport_size(viewport)
     page.goto(f"{live_server.url}/p/99001/")
-    page.get_by_role("main").get_by_role("link", name="Your school's notice about safety staff").click()
+    main = page.get_by_role("main")
+    main.get_by_role("link", name="Your school's notice about safety staff").click()
     assert_accessible(page)
     shot(page, f"public-index-{label}")
     page.get_by_role("link", name="español – Alder High").click()
