@@ -39,8 +39,8 @@ test: venv system-deps
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py check
 
 messages: venv
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=tests
