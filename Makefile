@@ -18,6 +18,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# axe-core, injected into pages by the browser tests' accessibility checks.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Debian packages for PDFs (fonts), PDF checks and browser tests; installed when missing and root.
 system-deps:
 	@./scripts/system-deps.sh
@@ -33,7 +38,7 @@ run: system-deps seed
 
 # Tests run in parallel on every core (pytest-xdist); PYTEST_ARGS="-n 0 -k …" for one at a time.
 PYTEST_ARGS ?= -n auto
-test: venv system-deps
+test: venv system-deps node_modules/axe-core/axe.min.js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv

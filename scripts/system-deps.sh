@@ -4,6 +4,8 @@
 # Chromium for the browser tests. Does nothing when they are present.
 set -euo pipefail
 packages=(chromium poppler-utils gettext fonts-dejavu-core fonts-noto-core fonts-wqy-microhei)
+# npm installs axe-core for the accessibility checks; Node.js may come from elsewhere already.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
