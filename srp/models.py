@@ -18,7 +18,7 @@ from srp.languages import validate_language_code
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    pass
 
 
 class User(AbstractUser):
@@ -203,11 +203,6 @@ class SchoolYear(models.Model):
         first = int(label[:4])
         return datetime.date(first, 7, 1), datetime.date(first + 1, 6, 30)
 
-    @classmethod
-    def label_for_date(cls, on: datetime.date) -> str:
-        first = on.year if on.month >= 7 else on.year - 1
-        return f"{first}-{(first + 1) % 100:02d}"
-
     def clean(self) -> None:
         if not self.label or len(self.label) != 7:
             return
@@ -306,11 +301,6 @@ class Membership(models.Model):
     @property
     def is_school_scoped(self) -> bool:
         return self.role in SCHOOL_SCOPED_ROLES
-
-    def clean_schools(self, schools: Iterable[School]) -> None:
-        for school in schools:
-            if school.district_id != self.district_id:
-                raise ValidationError(_("A school of another district cannot be assigned."))
 
 
 class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):

@@ -8,11 +8,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from srp.models import District, Membership, School, User
+from srp.models import District, Enrollment, Membership, School, SchoolYear, User
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
 
 
@@ -76,6 +75,16 @@ def district_create(
     return district
 
 
+def enrollment_set(*, school: School, school_year: SchoolYear, students: int) -> Enrollment:
+    """Record (or correct) a school's enrollment for a year of its own district."""
+    if school.district_id != school_year.district_id:
+        raise SrpError(_("The school and the year belong to different districts."))
+    enrollment, _created = Enrollment.objects.update_or_create(
+        school=school, school_year=school_year, defaults={"students": students}
+    )
+    return enrollment
+
+
 @transaction.atomic
 def membership_save(
     *,
@@ -104,10 +113,3 @@ def membership_save(
     else:
         membership.schools.clear()
     return membership
-
-
-def validate_school(school: School) -> None:
-    try:
-        school.full_clean()
-    except ValidationError as exc:
-        raise SrpError("; ".join(exc.messages)) from exc

@@ -31,7 +31,13 @@ from srp.outbox import email_queue
 from srp.registry import registry
 from srp.roles import Role
 from srp.scope import SESSION_DISTRICT_KEY
-from srp.services import SrpError, district_create, membership_save, user_get_or_invite
+from srp.services import (
+    SrpError,
+    district_create,
+    enrollment_set,
+    membership_save,
+    user_get_or_invite,
+)
 
 
 # Public pages -----------------------------------------------------------------------------
@@ -193,10 +199,10 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if scope.is_program_admin:
         form = EnrollmentForm(request.POST or None, district=scope.district)
         if request.method == "POST" and form.is_valid():
-            Enrollment.objects.update_or_create(
+            enrollment_set(
                 school=school,
                 school_year=form.cleaned_data["school_year"],
-                defaults={"students": form.cleaned_data["students"]},
+                students=form.cleaned_data["students"],
             )
             messages.success(request, _("Enrollment saved."))
             return redirect("srp:school_detail", pk=school.pk)

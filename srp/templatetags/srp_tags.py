@@ -38,8 +38,3 @@ def badge(label: Any, tone: str = "secondary") -> str:
     return format_html(
         '<span class="badge {}">{}</span>', BADGE_CLASSES.get(tone, "text-bg-secondary"), label
     )
-
-
-@register.filter
-def get_item(mapping: dict[Any, Any], key: Any) -> Any:
-    return mapping.get(key) if hasattr(mapping, "get") else None
