@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from complaints import services
 from complaints.models import Complaint, Status
@@ -46,7 +47,7 @@ def test_family_files_in_spanish_and_reads_the_response_letter(
     page.context.add_cookies([{"name": "django_language", "value": "es", "url": live_server.url}])
 
     page.goto(f"{base}/")
-    assert page.locator("html").get_attribute("lang") == "es"
+    expect(page.locator("html")).to_have_attribute("lang", "es")
     assert_accessible(page)
     shot(page, "phone-process-es")
     page.get_by_role("link", name="Empezar una queja").click()
@@ -117,7 +118,7 @@ def test_family_files_in_spanish_and_reads_the_response_letter(
 
     page.goto(status_url)
     letter_link = page.get_by_role("link", name="Leer la carta de respuesta (PDF)")
-    assert letter_link.is_visible()
+    expect(letter_link).to_be_visible()
     assert_accessible(page)
     shot(page, "phone-status-letter-es")
     letter = page.request.get(live_server.url + letter_link.get_attribute("href"))
@@ -136,8 +137,8 @@ def test_public_pages_are_accessible_in_english(page, live_server, world, quick_
         shot(page, f"{name}-{label}-en")
     # Errors are announced and tied to their fields.
     page.get_by_role("button", name="Send the complaint").click()
-    assert page.locator("#form-errors").is_visible()
-    assert page.locator("#id_description").get_attribute("aria-invalid") == "true"
+    expect(page.locator("#form-errors")).to_be_visible()
+    expect(page.locator("#id_description")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
     shot(page, f"{name}-form-errors-en")
 
@@ -170,10 +171,10 @@ def test_staff_list_and_dashboard_with_demo_data(page, live_server, quick_form, 
     name = "desktop" if viewport == DESKTOP else "phone"
     page.set_viewport_size(viewport)
     sign_in(page, live_server, ctx.users["admin"], password=DEMO_PASSWORD)
-    assert page.get_by_role("heading", name="Complaints").first.is_visible()
+    expect(page.get_by_role("heading", name="Complaints").first).to_be_visible()
     shot(page, f"{name}-dashboard-admin")
     page.goto(f"{live_server.url}/complaints/")
-    assert page.get_by_text("40 complaints").is_visible()
+    expect(page.get_by_text("40 complaints")).to_be_visible()
     assert page.locator("tr.overdue").count() > 0
     assert_accessible(page)
     shot(page, f"{name}-list-admin")

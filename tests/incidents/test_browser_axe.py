@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from incidents.importer import import_calls
 from incidents.models import LawEnforcementActivity
@@ -123,7 +124,7 @@ def test_workflow_forms_pass_axe_and_work(page, live_server, world, records):
     check(page, "agency answer form")
     page.get_by_label("Answered: information was given").check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Say what information was given.").first.is_visible()
+    expect(page.get_by_text("Say what information was given.").first).to_be_visible()
     check(page, "agency answer form with errors")
     page.get_by_label("What was given").fill("Attendance record for November")
     page.get_by_role("button", name="Save").click()

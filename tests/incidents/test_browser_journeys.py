@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from incidents.models import Call, ImportBatch, InterventionRequest, LawEnforcementActivity
 from tests.browser import DESKTOP, PHONE, axe_violations, describe_violations, sign_in
@@ -25,17 +26,17 @@ def test_principal_files_an_intervention_request(page, live_server, world, roste
     page.goto(f"{live_server.url}/incidents/requests/new/")
     # Only the three lawful bases can be chosen, each explained in plain words.
     assert page.locator("input[name=basis]").count() == 3
-    assert page.get_by_text("Breaking a school rule").is_visible()
+    expect(page.get_by_text("Breaking a school rule")).to_be_visible()
     shot(page, "request-form-phone")
     assert axe_violations(page) == [], describe_violations(axe_violations(page))
     page.get_by_label("What is happening").fill("A student is throwing chairs at classmates.")
     page.get_by_role("button", name="Send the request").click()
-    assert page.get_by_text("Please correct the errors below.").is_visible()
+    expect(page.get_by_text("Please correct the errors below.")).to_be_visible()
     assert InterventionRequest.objects.count() == 0
     page.get_by_label("The student's presence poses an immediate and continuing danger").check()
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_url("**/incidents/requests/*/")
-    assert page.get_by_text("Your request was sent to safety staff.").is_visible()
+    expect(page.get_by_text("Your request was sent to safety staff.")).to_be_visible()
     record = InterventionRequest.objects.get()
     assert record.basis == "danger" and record.school == world.school_a
 
@@ -72,7 +73,7 @@ def test_safety_staff_log_a_call_with_two_students_and_an_interrogation(
     page.fill("#id_occurred_at", "2026-11-20T10:00")
     page.check("#id_custodial_interrogation")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Record when access to an attorney was given").first.is_visible()
+    expect(page.get_by_text("Record when access to an attorney was given").first).to_be_visible()
     assert LawEnforcementActivity.objects.count() == 0
     page.fill("#id_attorney_access_at", "2026-11-20T09:45")
     page.select_option("#id_attorney_access_method", "phone")
@@ -82,7 +83,7 @@ def test_safety_staff_log_a_call_with_two_students_and_an_interrogation(
     shot(page, "activity-form-desktop")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/incidents/calls/{call.pk}/")
-    assert page.get_by_text("Attorney access recorded").is_visible()
+    expect(page.get_by_text("Attorney access recorded")).to_be_visible()
     assert LawEnforcementActivity.objects.get().attorney_access_compliant
 
 
@@ -101,8 +102,8 @@ def test_admin_imports_a_csv_and_sees_the_errors_of_a_bad_one(
     page.locator("#import-form").get_by_role("button", name="Import").click()
     page.wait_for_url("**/incidents/import/*/")
     errors = page.locator("#import-errors")
-    assert errors.get_by_text("citizenship").first.is_visible()
-    assert errors.get_by_text("loitering").is_visible()
+    expect(errors.get_by_text("citizenship").first).to_be_visible()
+    expect(errors.get_by_text("loitering")).to_be_visible()
     shot(page, "import-errors-desktop")
     assert axe_violations(page) == [], describe_violations(axe_violations(page))
     assert Call.objects.count() == 0
@@ -112,7 +113,7 @@ def test_admin_imports_a_csv_and_sees_the_errors_of_a_bad_one(
     page.set_input_files("#id_file", str(good))
     page.locator("#import-form").get_by_role("button", name="Import").click()
     page.wait_for_url("**/incidents/import/*/")
-    assert page.get_by_text("Imported 2 calls").first.is_visible()
+    expect(page.get_by_text("Imported 2 calls").first).to_be_visible()
     assert ImportBatch.objects.filter(status="imported").count() == 1
     page.goto(f"{live_server.url}/incidents/calls/")
     shot(page, "call-list-desktop")

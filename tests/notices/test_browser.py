@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from notices.models import Delivery
 from notices.services import notice_create, notice_publish
@@ -52,7 +53,7 @@ def test_principal_records_a_presentation_and_a_distribution(
     page.set_viewport_size(viewport)
     sign_in(page, live_server, world.principal_a)
     page.goto(f"{live_server.url}/notices/")
-    assert page.get_by_role("heading", name="Start-of-year notices").is_visible()
+    expect(page.get_by_role("heading", name="Start-of-year notices")).to_be_visible()
     assert_accessible(page)
     shot(page, f"index-principal-{label}")
     page.get_by_role("link", name="Alder High").click()
@@ -68,7 +69,7 @@ def test_principal_records_a_presentation_and_a_distribution(
     shot(page, f"record-presentation-{label}")
     page.get_by_role("button", name="Record").click()
     page.wait_for_url("**/notices/schools/**")
-    assert page.get_by_text("Recorded: Presented to and discussed with students").is_visible()
+    expect(page.get_by_text("Recorded: Presented to and discussed with students")).to_be_visible()
 
     page.get_by_role("link", name="Record a distribution").click()
     page.get_by_label("Date").fill("2026-09-04")
@@ -78,7 +79,7 @@ def test_principal_records_a_presentation_and_a_distribution(
     page.get_by_label("español (Spanish)").check()
     page.get_by_role("button", name="Record").click()
     page.wait_for_url("**/notices/schools/**")
-    assert page.get_by_text("Recorded: Distributed to families").is_visible()
+    expect(page.get_by_text("Recorded: Distributed to families")).to_be_visible()
     assert_accessible(page)
     shot(page, f"school-principal-{label}")
     deliveries = Delivery.objects.filter(school=world.school_a).order_by("kind")
@@ -95,7 +96,7 @@ def test_bad_date_shows_a_message_tied_to_the_field(page, live_server, world, pu
     page.get_by_label("Presenter").fill("Me")
     page.get_by_role("button", name="Record").click()
     error = page.get_by_text("This date is before the 2026-27 school year began")
-    assert error.is_visible()
+    expect(error).to_be_visible()
     described = page.get_by_label("Date").get_attribute("aria-describedby") or ""
     assert any(part.startswith("id_delivered_on_") for part in described.split())
     assert_accessible(page)
@@ -113,12 +114,14 @@ def test_a_family_opens_the_public_spanish_notice(page, live_server, world, publ
     shot(page, f"public-index-{label}")
     page.get_by_role("link", name="español – Alder High").click()
     page.wait_for_url("**/p/99001/notices/3401/es/")
-    assert page.locator("html").get_attribute("lang") == "es"
-    assert page.get_by_role(
-        "heading", name="Personal de seguridad en nuestras escuelas"
-    ).is_visible()
-    assert page.get_by_role("cell", name="Marisol Rivera").is_visible()
-    assert page.get_by_role("img", name="Código QR del formulario de quejas en línea").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(
+        page.get_by_role("heading", name="Personal de seguridad en nuestras escuelas")
+    ).to_be_visible()
+    expect(page.get_by_role("cell", name="Marisol Rivera")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Código QR del formulario de quejas en línea")
+    ).to_be_visible()
     assert "/p/99001/complaints/new/" in page.content()
     assert_accessible(page)
     shot(page, f"public-notice-es-{label}")
@@ -134,11 +137,11 @@ def test_admin_builds_the_archive_with_progress(page, live_server, world, publis
     assert page.get_by_label("Title", exact=True).input_value() == (
         "Personal de seguridad en nuestras escuelas"
     )
-    assert page.get_by_label("Title", exact=True).get_attribute("lang") == "es"
+    expect(page.get_by_label("Title", exact=True)).to_have_attribute("lang", "es")
     assert_accessible(page)
     shot(page, "translation-form-desktop")
     page.goto(f"{live_server.url}/dashboard/")
-    assert page.get_by_role("heading", name="Start-of-year notices").is_visible()
+    expect(page.get_by_role("heading", name="Start-of-year notices")).to_be_visible()
     assert_accessible(page)
     shot(page, "dashboard-admin-desktop")
     page.goto(f"{live_server.url}/notices/")

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import DESKTOP, PHONE, axe_violations, describe_violations, sign_in
 from tests.reports import dataset
@@ -29,8 +30,8 @@ def test_admin_publishes_and_public_sees_suppressed_report(page, live_server, wo
     page.goto(f"{live_server.url}/reports/")
     shoot(page, "index-desktop")
     page.get_by_role("link", name=dataset.YEAR, exact=True).click()
-    assert page.get_by_role("heading", name=f"Annual report {dataset.YEAR}").is_visible()
-    assert page.get_by_text("INTERNAL – not for publication.").is_visible()
+    expect(page.get_by_role("heading", name=f"Annual report {dataset.YEAR}")).to_be_visible()
+    expect(page.get_by_text("INTERNAL – not for publication.")).to_be_visible()
     assert page.locator("svg.report-chart").count() >= 5
     page.wait_for_timeout(500)  # let the navbar's colour transitions settle before axe
     violations = axe_violations(page)
@@ -45,14 +46,14 @@ def test_admin_publishes_and_public_sees_suppressed_report(page, live_server, wo
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_text("report is published on the public page").is_visible()
+    expect(page.get_by_text("report is published on the public page")).to_be_visible()
 
     visitor = browser.new_context(viewport=PHONE)
     public = visitor.new_page()
     public.goto(f"{live_server.url}/p/{world.district.code}/reports/")
-    assert public.get_by_role("heading", name=f"annual report {dataset.YEAR}").is_visible()
-    assert public.get_by_text("<10").first.is_visible()
-    assert public.get_by_role("heading", name="How to make a complaint").is_visible()
+    expect(public.get_by_role("heading", name=f"annual report {dataset.YEAR}")).to_be_visible()
+    expect(public.get_by_text("<10").first).to_be_visible()
+    expect(public.get_by_role("heading", name="How to make a complaint")).to_be_visible()
     public.wait_for_timeout(500)
     violations = axe_violations(public)
     assert violations == [], describe_violations(violations)
@@ -62,7 +63,7 @@ def test_admin_publishes_and_public_sees_suppressed_report(page, live_server, wo
     with public.expect_navigation():
         public.select_option("#language-switch", "es")
     public.wait_for_load_state()
-    assert public.get_by_role("heading", name="Cómo presentar una queja").is_visible()
+    expect(public.get_by_role("heading", name="Cómo presentar una queja")).to_be_visible()
     shoot(public, "public-es-desktop")
     visitor.close()
 
@@ -72,7 +73,7 @@ def test_report_page_on_a_phone(page, live_server, world):
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, world.admin)
     page.goto(f"{live_server.url}/reports/{dataset.YEAR}/")
-    assert page.get_by_role("heading", name=f"Annual report {dataset.YEAR}").is_visible()
+    expect(page.get_by_role("heading", name=f"Annual report {dataset.YEAR}")).to_be_visible()
     # Tables scroll inside their box: the page itself does not scroll sideways.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
