@@ -158,3 +158,14 @@ def _email_through_the_outbox(settings):
     delivery step uses locmem in tests (see tests/srp/test_outbox.py)."""
     settings.EMAIL_BACKEND = "srp.outbox.OutboxEmailBackend"
     settings.SRP_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse primary keys, and cached
+    figures are keyed by them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

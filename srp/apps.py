@@ -11,7 +11,7 @@ class SrpConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from srp import dashboard
+        from srp import cache, dashboard
         from srp.registry import NavItem, registry
         from srp.roles import Role
 
@@ -40,6 +40,7 @@ class SrpConfig(AppConfig):
         )
         registry.add_nav_group("srp", _("District"))
         dashboard.register()
+        cache.connect_signals()
 
 
 class SrpAdminConfig(AdminConfig):

@@ -25,6 +25,9 @@ class DashboardSection:
     roles: frozenset[str]
     context: Callable[[HttpRequest], dict[str, Any] | None]
     order: int = 100
+    # The rendered section is cached until the district's data changes (`srp.cache`), shared by
+    # users with the same roles and schools; a section that depends on who is asking sets this.
+    per_user: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -12,11 +13,14 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from srp.cache import cached_figures
 from srp.forms import (
     DistrictCreateForm,
     DistrictSettingsForm,
@@ -28,7 +32,7 @@ from srp.forms import (
 from srp.history import render_history
 from srp.models import District, Enrollment, Membership, School, SchoolYear
 from srp.outbox import email_queue
-from srp.registry import registry
+from srp.registry import DashboardSection, registry
 from srp.roles import Role
 from srp.scope import SESSION_DISTRICT_KEY
 from srp.services import (
@@ -91,15 +95,33 @@ def benchmark_floor(request: HttpRequest) -> HttpResponse:
 
 
 # Dashboard ----------------------------------------------------------------------------------
+def _render_section(request: HttpRequest, section: DashboardSection) -> str:
+    context = section.context(request)
+    if context is None:
+        return ""
+    return render_to_string(
+        section.template, {"section": {"template": section.template, **context}}, request
+    )
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     sections = []
-    for section in registry.dashboard_sections:
-        if not scope.has(*section.roles):
-            continue
-        context = section.context(request)
-        if context is not None:
-            sections.append({"template": section.template, **context})
+    if scope.district is not None:
+        audience = (
+            tuple(sorted(scope.roles)),
+            sorted((role, sorted(ids)) for role, ids in scope.schools_by_role.items()),
+        )
+        for section in registry.dashboard_sections:
+            if scope.has(*section.roles):
+                html = cached_figures(
+                    f"dashboard:{section.key}",
+                    scope.district.pk,
+                    partial(_render_section, request, section),
+                    parts=(*audience, request.user.pk if section.per_user else None),
+                )
+                if html:
+                    sections.append(mark_safe(html))  # noqa: S308 - our own rendered template
     return render(
         request,
         "srp/dashboard.html",

@@ -1,0 +1,180 @@
+"""Figures computed from a district's records, cached until those records change.
+
+Every write to a model of the project's apps (through `save()`, `delete()` or a many-to-many
+change) marks its district's data as changed. Code that writes without signals (`bulk_create`,
+`QuerySet.update()`, COPY) must also save a signalled record in the same transaction, as the CSV
+import does with its batch record, or call `data_changed()` itself. A cached value's key
+holds the district's data version, the global version (bumped when a write cannot be traced to one
+district), today's local date and the active language, so a change, a new day or another language
+never serves an old value. Entries also expire after `timeout` seconds, for figures that depend on
+the clock within a day (a deadline passing).
+
+Several app servers must share the cache (`CACHE_URL=dbcache://…` or Redis) for a change seen by
+one to reach the others; with the per-process default a server may show a figure up to `timeout`
+seconds old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+
+T = TypeVar("T")
+
+GLOBAL = "all"
+DEFAULT_TIMEOUT = 300
+# Apps whose records feed cached figures.
+WATCHED_APPS = ("srp", "agreements", "complaints", "incidents", "notices", "reports")
+# Models whose writes never change a figure: the mail outbox, sign-ins (`last_login`), the log
+# of who opened a complaint, reminder bookkeeping and archive files being built.
+IGNORED_MODELS = {
+    "srp.outboundemail",
+    "srp.outboundemailattachment",
+    "srp.user",
+    "complaints.accesslog",
+    "complaints.remindersent",
+    "agreements.reviewreminder",
+    "notices.latenoticereminder",
+    "notices.noticearchive",
+    "notices.noticearchivepart",
+}
+
+
+def _version_key(district_id: int | str) -> str:
+    return f"srp:data-version:{district_id}"
+
+
+def data_versions(district_id: int | None) -> tuple[str, str]:
+    """The (district, global) data versions, creating either when the cache has none."""
+    keys = [_version_key(district_id if district_id is not None else GLOBAL), _version_key(GLOBAL)]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(key) or ""
+        versions.append(version)
+    return versions[0], versions[1]
+
+
+def data_changed(district_id: int | None = None) -> None:
+    """Mark a district's figures (or, with None, every district's) as stale.
+
+    The version changes now, so this request sees its own write, and again when the transaction
+    commits, so that a value another request computed from the old rows in between is not kept.
+    """
+    key = _version_key(district_id if district_id is not None else GLOBAL)
+
+    def bump() -> None:
+        cache.set(key, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cache_key(name: str, district_id: int | None, parts: Iterable[Any] = ()) -> str:
+    district_version, global_version = data_versions(district_id)
+    raw = repr(
+        (
+            name,
+            district_id,
+            district_version,
+            global_version,
+            timezone.localdate().isoformat(),
+            translation.get_language(),
+            tuple(parts),
+        )
+    )
+    return f"srp:figures:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+
+
+def cached_figures(
+    name: str,
+    district_id: int | None,
+    compute: Callable[[], T],
+    *,
+    parts: Iterable[Any] = (),
+    timeout: int = DEFAULT_TIMEOUT,
+) -> T:
+    """`compute()`'s result for this district, data version, day, language and `parts`.
+
+    `parts` names everything else the result depends on (the user's schools, a year): two
+    requests with equal parts must be allowed to see the same value. The value must pickle.
+    """
+    key = cache_key(name, district_id, parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+# Tracing a write to its district ---------------------------------------------------------------
+def district_of(instance: models.Model) -> int | None:
+    """The district an instance belongs to, following at most two foreign keys; None if unknown."""
+    if instance._meta.model_name == "district":
+        return instance.pk
+    seen: set[int] = set()
+    frontier = [instance]
+    for _depth in range(3):
+        following = []
+        for obj in frontier:
+            district_id = getattr(obj, "district_id", None)
+            if district_id is not None:
+                return district_id
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            for field in obj._meta.concrete_fields:
+                if not field.many_to_one or field.related_model is None:
+                    continue
+                if field.related_model._meta.app_label not in WATCHED_APPS:
+                    continue
+                if getattr(obj, field.attname, None) is None:
+                    continue
+                try:
+                    following.append(getattr(obj, field.name))
+                except field.related_model.DoesNotExist:
+                    continue
+        frontier = following
+    return None
+
+
+def _watched(sender: type[models.Model]) -> bool:
+    meta = sender._meta
+    return (
+        meta.app_label in WATCHED_APPS
+        and meta.label_lower not in IGNORED_MODELS
+        and not meta.model_name.startswith("historical")
+    )
+
+
+def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw") or not _watched(sender):
+        return
+    data_changed(district_of(instance))
+
+
+def _on_m2m(sender: Any, instance: models.Model, action: str, **kwargs: Any) -> None:
+    if action.startswith("post_") and _watched(type(instance)):
+        data_changed(district_of(instance))
+
+
+def connect_signals() -> None:
+    """Called from `SrpConfig.ready()`: watch every model of the project's apps."""
+    for app_label in WATCHED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if not _watched(model):
+                continue
+            post_save.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-{model._meta}")
+            post_delete.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-d-{model._meta}")
+    m2m_changed.connect(_on_m2m, dispatch_uid="srp-cache-m2m")

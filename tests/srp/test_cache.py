@@ -1,0 +1,152 @@
+"""Cached figures (`srp.cache`) and the cached dashboard: a write makes them stale at once, and
+users with different roles, schools or identities never share a cached value."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from django.urls import reverse
+from django.utils import translation
+
+from complaints.models import AccessLog
+from srp import cache as figures
+from tests.complaints.factories import complaint as make_complaint
+from tests.factories import MembershipFactory, UserFactory
+from tests.incidents.factories import (
+    CallFactory,
+    InterventionFactory,
+    StaffAssignmentFactory,
+    StaffMemberFactory,
+    StudentFactory,
+)
+
+
+def counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_a_value_is_computed_once_until_its_district_changes(world):
+    calls, compute = counter()
+    first = figures.cached_figures("t", world.district.pk, compute)
+    again = figures.cached_figures("t", world.district.pk, compute)
+    assert (first, again, len(calls)) == (1, 1, 1)
+
+    world.school_a.name = "Alder High School"
+    world.school_a.save()
+    assert figures.cached_figures("t", world.district.pk, compute) == 2
+
+
+def test_a_write_in_another_district_leaves_the_value(world):
+    calls, compute = counter()
+    figures.cached_figures("t", world.district.pk, compute)
+    world.other_school.name = "Orchard High School"
+    world.other_school.save()
+    figures.cached_figures("t", world.district.pk, compute)
+    assert len(calls) == 1
+
+
+def test_a_write_traced_through_its_parent_reaches_the_district(world):
+    """A student row has no district of its own: the call it belongs to names it."""
+    call = CallFactory(school=world.school_a)
+    calls, compute = counter()
+    figures.cached_figures("t", world.district.pk, compute)
+    student = StudentFactory(call=call)
+    assert figures.district_of(student) == world.district.pk
+    figures.cached_figures("t", world.district.pk, compute)
+    assert len(calls) == 2
+
+
+def test_a_write_without_a_district_makes_every_value_stale(world):
+    calls, compute = counter()
+    figures.cached_figures("t", world.district.pk, compute)
+    figures.data_changed(None)
+    figures.cached_figures("t", world.district.pk, compute)
+    assert len(calls) == 2
+
+
+def test_the_version_changes_again_when_the_transaction_commits(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        before = figures.data_versions(world.district.pk)
+        figures.data_changed(world.district.pk)
+        during = figures.data_versions(world.district.pk)
+    assert during[0] != before[0]
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert figures.data_versions(world.district.pk)[0] != during[0]
+
+
+def test_parts_and_language_keep_values_apart(world):
+    calls, compute = counter()
+    figures.cached_figures("t", world.district.pk, compute, parts=("school", 1))
+    figures.cached_figures("t", world.district.pk, compute, parts=("school", 2))
+    with translation.override("es"):
+        figures.cached_figures("t", world.district.pk, compute, parts=("school", 1))
+    assert len(calls) == 3
+
+
+def test_reading_a_complaint_does_not_make_figures_stale(world):
+    """The access log is written on every read; it feeds no figure."""
+    complaint = make_complaint(world)
+    calls, compute = counter()
+    figures.cached_figures("t", world.district.pk, compute)
+    AccessLog.objects.create(complaint=complaint, user=world.admin)
+    figures.cached_figures("t", world.district.pk, compute)
+    assert len(calls) == 1
+
+
+# The dashboard ----------------------------------------------------------------------------------
+def stat(response, label: str) -> str:
+    html = BeautifulSoup(response.content, "html.parser")
+    term = html.find("dt", string=label)
+    assert term is not None, f"no {label!r} on the dashboard"
+    return term.find_next_sibling("dd").get_text(strip=True)
+
+
+def test_dashboard_is_cached_and_shows_a_new_call_at_once(
+    world, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.admin)
+    url = reverse("srp:dashboard")
+    assert stat(client.get(url), "Calls this year") == "0"
+    with django_assert_max_num_queries(12):
+        warm = client.get(url)
+    assert stat(warm, "Calls this year") == "0"
+
+    CallFactory(school=world.school_a)
+    assert stat(client.get(url), "Calls this year") == "1"
+
+
+def test_principals_of_different_schools_do_not_share_the_dashboard(world, client_for):
+    InterventionFactory(school=world.school_a, requested_by=world.principal_a)
+    url = reverse("srp:dashboard")
+    body_a = client_for(world.principal_a).get(url).content.decode()
+    body_b = client_for(world.principal_b).get(url).content.decode()
+    assert "Alder High" in body_a and "Alder High" not in body_b
+
+
+def test_a_per_user_section_is_not_shared_between_staff(world, client_for):
+    from srp.roles import Role
+
+    def officer(username):
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, district=world.district, role=Role.SAFETY_STAFF)
+        staff = StaffMemberFactory(district=world.district, user=user)
+        StaffAssignmentFactory(staff_member=staff, school=world.school_b, school_year=world.year)
+        return user, staff
+
+    me, mine = officer("sro1@a.example.org")
+    colleague, _theirs = officer("sro2@a.example.org")
+    CallFactory(school=world.school_b, responding_staff=mine)
+
+    url = reverse("srp:dashboard")
+    mine_html = client_for(me).get(url).content.decode()
+    theirs_html = client_for(colleague).get(url).content.decode()
+    assert "Birch Middle" in mine_html
+    assert "No calls yet." in theirs_html and "Birch Middle" not in theirs_html
