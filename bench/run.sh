@@ -28,11 +28,15 @@ export SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=false BENCHMARK_FLOOR_VIEW=true
 # All the traffic comes from one address: lift the per-IP limits for this run only.
 export RATELIMIT_PUBLIC_POST=1000000/m RATELIMIT_PUBLIC_GET=1000000/m
 export LOG_LEVEL=WARNING
+# As in production with several workers (README, Deploying): one cache shared by the workers, in
+# the database, so that a write seen by one worker makes the other's cached figures stale.
+export CACHE_URL=${CACHE_URL:-dbcache://srp_cache}
 export BENCH_CODE=${BENCH_CODE:-99100}
 
 mkdir -p bench/results
 "$PYTHON" -m bench.ensure_db
 "$PYTHON" manage.py migrate --noinput -v0
+"$PYTHON" manage.py createcachetable
 
 if [ ! -f "bench/results/seed-${BENCH_CODE}.json" ] || ! "$PYTHON" -m bench.ensure_db --has-district "$BENCH_CODE"; then
   echo "Seeding the scale district ${BENCH_CODE} (progress below)…" >&2
