@@ -7,7 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -612,9 +615,43 @@ class ImportForm(forms.Form):
         return upload
 
 
+def written_options(choices: Any) -> str:
+    """The `<option>`s FastSelect writes for `choices` (flat), none of them selected."""
+    return "".join(
+        f'<option value="{escape("" if value is None else str(value))}">{escape(label)}</option>'
+        for value, label in choices
+    )
+
+
+class WrittenOptionsSelect(FastSelect):
+    """FastSelect with its options written beforehand (`options_html`, see `written_options`).
+
+    The list filters offer every school and every staff member of the district (2,000 at the
+    scale district): writing those options on every request cost more than the rest of the page,
+    so the list views cache them per district and scope and this widget only marks the chosen
+    one. Without `options_html` it is FastSelect. Same HTML either way
+    (tests/incidents/test_lists.py compares them).
+    """
+
+    options_html: str | None = None
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        if self.options_html is None:
+            return super().render(name, value, attrs, renderer)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        chosen = escape(next(iter(self.format_value(value)), ""))
+        tag = f'<option value="{chosen}">'
+        options = self.options_html.replace(tag, f'<option value="{chosen}" selected>', 1)
+        return mark_safe(  # noqa: S308 - the options were escaped by written_options
+            f'<select name="{escape(name)}"{flatatt(final_attrs)}>{options}</select>'
+        )
+
+
 class CallFilterForm(forms.Form):
     school = forms.ModelChoiceField(
-        label=_("School"), queryset=None, required=False, widget=FastSelect
+        label=_("School"), queryset=None, required=False, widget=WrittenOptionsSelect
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -629,8 +666,10 @@ class CallFilterForm(forms.Form):
         label=_("Outcome"), choices=[("", _("Any"))] + CallOutcome.choices, required=False
     )
     staff = forms.ModelChoiceField(
-        label=_("Staff member"), queryset=None, required=False, widget=FastSelect
+        label=_("Staff member"), queryset=None, required=False, widget=WrittenOptionsSelect
     )
+    # The fields whose options `written_options_for` writes once for many requests.
+    WRITTEN = ("school", "staff")
     # The calls of one import (a link from the import page); applied inside the user's scope.
     batch = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -643,11 +682,16 @@ class CallFilterForm(forms.Form):
         outcomes: list[tuple[str, str]] | None = None,
         reason_label: str | None = None,
         outcome_label: str | None = None,
+        options: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
+        """`options`: the school and staff options from `written_options_for` with the same
+        querysets (cached by the views); the querysets still validate a submitted choice."""
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["staff"].queryset = staff
+        for name, html in (options or {}).items():
+            self.fields[name].widget.options_html = html
         # Each list filters on its own codes: a call's reason, a request's basis, and so on.
         if reasons is not None:
             self.fields["reason"].choices = [("", _("Any")), *reasons]
@@ -660,6 +704,12 @@ class CallFilterForm(forms.Form):
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if is_select else "form-control"
+
+    @classmethod
+    def written_options_for(cls, *, schools, staff) -> dict[str, str]:  # noqa: ANN001
+        """The school and staff `<option>`s of the filter, to cache and pass back as `options`."""
+        fields = cls(schools=schools, staff=staff).fields
+        return {name: written_options(fields[name].choices) for name in cls.WRITTEN}
 
     def apply(self, qs, *, paths: dict[str, str | None]):  # noqa: ANN001, ANN201
         """Filter `qs`; `paths` maps each filter (school, when, reason, outcome, staff) to the

@@ -285,6 +285,11 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["district", "occurred_at"], name="call_district_when_idx"),
             models.Index(fields=["school", "occurred_at"], name="call_school_when_idx"),
+            # The calls list filtered by reason (and dates): its page and its count read only
+            # the matching entries instead of every call of the period.
+            models.Index(
+                fields=["district", "reason", "occurred_at"], name="call_district_reason_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

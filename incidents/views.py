@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -50,6 +49,7 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
+from incidents.paging import ListPaginator
 from incidents.services import (
     IncidentError,
     activity_create,
@@ -69,6 +69,7 @@ from incidents.services import (
     student_add,
     student_update,
 )
+from srp.cache import cached_figures
 from srp.csv_export import csv_response
 from srp.history import render_history
 from srp.models import SchoolYear
@@ -89,17 +90,31 @@ def _show_error(request: HttpRequest, form: Any, error: IncidentError) -> None:
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = ListPaginator(qs, PAGE_SIZE, district_id=request.scope.district.pk)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _filter_form(request: HttpRequest, **codes: Any) -> CallFilterForm:
-    """The list filter; `codes` sets the reason and outcome choices and labels of a list."""
+    """The list filter; `codes` sets the reason and outcome choices and labels of a list.
+
+    The school and staff options (every staff member of the district) are written once per
+    district data version and set of schools in scope, not on every request.
+    """
     scope = request.scope
+    schools = selectors.schools_for_writing(scope)
+    staff = selectors.staff_for_district(scope)
+    school_ids = selectors.call_school_ids(scope)
+    options = cached_figures(
+        "incidents:filter-options",
+        scope.district.pk,
+        lambda: CallFilterForm.written_options_for(
+            schools=schools.only("pk", "name"),
+            staff=staff.only("pk", "first_name", "last_name"),
+        ),
+        parts=("all" if school_ids is None else sorted(school_ids),),
+    )
     return CallFilterForm(
-        request.GET or None,
-        schools=selectors.schools_for_writing(scope),
-        staff=selectors.staff_for_district(scope),
-        **codes,
+        request.GET or None, schools=schools, staff=staff, options=options, **codes
     )
 
 
