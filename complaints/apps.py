@@ -10,7 +10,7 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from complaints import dashboard, demo, reminders
+        from complaints import dashboard, demo, reminders, roster
         from srp.registry import (
             DashboardSection,
             DemoSeeder,
@@ -59,3 +59,4 @@ class ComplaintsConfig(AppConfig):
         )
         registry.add_demo_seeder(DemoSeeder("complaints", demo.seed, order=40))
         registry.add_reminder(Reminder("complaints.due", reminders.run, order=30))
+        roster.connect_signals()

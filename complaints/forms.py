@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 import time
 from typing import Any
@@ -26,6 +27,7 @@ from complaints.models import (
     Relationship,
     Status,
 )
+from complaints.roster import PublicRoster, public_roster_member
 from srp.languages import language_choices, validate_language_code
 from srp.models import District, School, SchoolYear
 from srp.uploads import IMAGES_AND_PDF, MB, validate_upload
@@ -53,6 +55,19 @@ class SpamError(ValidationError):
     """Raised for a filled honeypot or a too-fast submission; never creates a complaint."""
 
 
+def _school_choices(roster: PublicRoster) -> list[Any]:
+    return [("", _("Choose a school"))] + [(str(pk), name) for pk, name in roster.schools]
+
+
+def _staff_choices(roster: PublicRoster) -> list[Any]:
+    choices: list[Any] = [("", _("I don't know"))]
+    for school_id, school_name in roster.schools:
+        members = roster.staff.get(school_id)
+        if members:
+            choices.append((school_name, [(str(pk), name) for pk, name in members]))
+    return choices
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -67,11 +82,21 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+class RosterChoiceField(forms.ChoiceField):
+    """A choice field over a long, cached list: its choices are listed only when the field is
+    drawn, and a sent value is checked against a set of the allowed values, not by scanning."""
+
+    allowed: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.allowed
+
+
 class ComplaintForm(forms.Form):
     """The public intake form (R-06). Staff choices come from the school's public roster."""
 
-    school = forms.ChoiceField(label=_("School"), widget=FastSelect)
-    staff_member = forms.ChoiceField(
+    school = RosterChoiceField(label=_("School"), widget=FastSelect)
+    staff_member = RosterChoiceField(
         widget=FastSelect,
         label=_("Staff member, if you know who"),
         required=False,
@@ -145,31 +170,27 @@ class ComplaintForm(forms.Form):
         self,
         *args: Any,
         district: District,
-        schools: list[School],
-        roster: dict[int, list[StaffMember]],
+        roster: PublicRoster,
         language: str = "en",
+        form_token: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.district = district
-        self.schools = {str(s.pk): s for s in schools}
         self.roster = roster
-        self.fields["school"].choices = [("", _("Choose a school"))] + [
-            (str(s.pk), s.name) for s in schools
-        ]
-        staff_choices: list[Any] = [("", _("I don't know"))]
-        self.staff_by_id: dict[str, StaffMember] = {}
-        for school in schools:
-            members = roster.get(school.pk, [])
-            if members:
-                staff_choices.append((school.name, [(str(m.pk), m.full_name) for m in members]))
-                self.staff_by_id.update({str(m.pk): m for m in members})
-        self.fields["staff_member"].choices = staff_choices
+        school_field = self.fields["school"]
+        staff_field = self.fields["staff_member"]
+        school_field.allowed = roster.school_ids
+        staff_field.allowed = roster.staff_ids
+        # Callables: the ~1,000 options of a large district are only listed when drawn (a POST
+        # that is accepted never draws them).
+        school_field.choices = functools.partial(_school_choices, roster)
+        staff_field.choices = functools.partial(_staff_choices, roster)
         languages = district.family_languages or ["en"]
         self.fields["language"].choices = language_choices(languages)
         self.fields["language"].initial = language if language in languages else "en"
         if not self.is_bound:
-            self.initial["form_token"] = make_form_token()
+            self.initial["form_token"] = form_token or make_form_token()
         self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["description"].widget.attrs["maxlength"] = str(MAX_DESCRIPTION)
         self.helper = FormHelper()
@@ -205,19 +226,19 @@ class ComplaintForm(forms.Form):
 
     # Field checks ------------------------------------------------------------------------------
     def clean_school(self) -> School:
-        school = self.schools.get(self.cleaned_data["school"])
+        # The value is one of the roster's ids (checked by the field); the school is read again
+        # so that one closed since the form was drawn is refused.
+        school = (
+            School.objects.filter(district=self.district, pk=int(self.cleaned_data["school"]))
+            .active()
+            .first()
+        )
         if school is None:
             raise ValidationError(_("Choose a school from the list."))
         return school
 
-    def clean_staff_member(self) -> StaffMember | None:
-        value = self.cleaned_data.get("staff_member") or ""
-        if not value:
-            return None
-        member = self.staff_by_id.get(value)
-        if member is None:
-            raise ValidationError(_("Choose a staff member from the list, or “I don't know”."))
-        return member
+    def clean_staff_member(self) -> str:
+        return self.cleaned_data.get("staff_member") or ""
 
     def clean_occurred_on(self) -> datetime.date:
         day = self.cleaned_data["occurred_on"]
@@ -292,13 +313,23 @@ class ComplaintForm(forms.Form):
             )
         if data.get("anonymous"):
             data["contact_name"] = ""
-        school, staff = data.get("school"), data.get("staff_member")
-        if school is not None and staff is not None:
-            if staff.pk not in {m.pk for m in self.roster.get(school.pk, [])}:
+        school, staff_id = data.get("school"), data.get("staff_member")
+        data["staff_member"] = None
+        if school is not None and staff_id:
+            # One query proves the person is on this school's roster this year.
+            member = public_roster_member(
+                district=self.district,
+                school=school,
+                staff_member_id=int(staff_id),
+                school_year_id=self.roster.school_year_id,
+            )
+            if member is None:
                 self.add_error(
                     "staff_member",
                     _("This person is not on the roster of the school you chose."),
                 )
+            else:
+                data["staff_member"] = member
         day = data.get("occurred_on")
         if day is not None:
             moment = datetime.datetime.combine(day, data.get("occurred_time") or datetime.time(12))

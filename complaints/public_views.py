@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from complaints.forms import FORM_TOKEN_MAX_AGE, ComplaintForm
+from complaints.forms import FORM_TOKEN_MAX_AGE, ComplaintForm, make_form_token
 from complaints.models import Event, Status
-from complaints.selectors import public_staff_by_school
+from complaints.roster import PublicRoster, cached_for_roster, public_roster
 from complaints.services import ComplaintError, complaint_by_token, complaint_submit
-from srp.models import District, School
+from srp.models import District
 from srp.uploads import serve_upload
 
-SESSION_KEY = "complaints_submitted"
+# The receipt (reference and private status link) travels to the "sent" page in a signed cookie
+# scoped to that page, not in a database session: no session row is written per submission, and
+# the status token is not kept in clear on the server (only its hash is).
+RECEIPT_COOKIE = "complaints_receipt"
+RECEIPT_SALT = "complaints.receipt"
+RECEIPT_MAX_AGE = 60 * 60
 # The most a whole submission may weigh: 5 files of 10 MB plus the text fields.
 MAX_REQUEST_BYTES = 5 * 10 * 1024 * 1024 + 2 * 1024 * 1024
 
@@ -65,87 +76,119 @@ def process(request: HttpRequest, district_code: str) -> HttpResponse:
     return render(request, "complaints/public/process.html", {"district": district})
 
 
+# Stands in the cached blank form for the signed token that each visitor gets.
+FORM_TOKEN_SLOT = "__complaints_form_token__"  # noqa: S105 - a placeholder, not a secret
+
+
+def _blank_form_html(district: District, roster: PublicRoster) -> SafeString:
+    """The blank intake form's fields, drawn once per district, day and language.
+
+    Drawing a thousand staff options and the form's layout cost tens of milliseconds, and the
+    blank form is the same for every visitor but for its signed form token, so the drawn
+    fragment is cached (until the district's roster changes) and each visitor's own fresh
+    token is put in its slot.
+    """
+    language = translation.get_language()
+
+    def draw() -> str:
+        form = ComplaintForm(
+            district=district, roster=roster, language=language, form_token=FORM_TOKEN_SLOT
+        )
+        html = str(render_crispy_form(form))
+        if html.count(FORM_TOKEN_SLOT) != 1:  # pragma: no cover - a layout change would show it
+            raise ImproperlyConfigured("The intake form must hold its token exactly once.")
+        return html
+
+    html = cached_for_roster("intake-form", district.pk, draw)
+    return mark_safe(html.replace(FORM_TOKEN_SLOT, escape(make_form_token())))  # noqa: S308 - drawn by the form, token escaped
+
+
 @login_not_required
+@transaction.non_atomic_requests  # reads, and `complaint_submit` is atomic on its own
 @rate_limited
 def intake(request: HttpRequest, district_code: str) -> HttpResponse:
     district = _district(district_code)
-    schools = list(School.objects.filter(district=district).active().order_by("name"))
-    roster = public_staff_by_school(schools=schools, school_year=district.current_school_year())
-    kwargs = {
-        "district": district,
-        "schools": schools,
-        "roster": roster,
-        "language": translation.get_language(),
-    }
-    status = 200
+    roster = public_roster(district)
+    kwargs = {"district": district, "roster": roster, "language": translation.get_language()}
+    if request.method != "POST":
+        return render(
+            request,
+            "complaints/public/form.html",
+            {"district": district, "form_html": _blank_form_html(district, roster)},
+        )
+    status = 400
     notice = ""
-    if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
-            form = ComplaintForm(**kwargs)
-            notice = _("What you sent is too large. Attach at most 5 files of 10 MB each.")
-            return render(
-                request,
-                "complaints/public/form.html",
-                {"district": district, "form": form, "notice": notice},
-                status=413,
-            )
-        form = ComplaintForm(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            nonce = form.cleaned_data["form_token"].get("n", "")
-            # A nonce is accepted once: a replayed form is refused, never filed twice.
-            if not cache.add(f"complaints:nonce:{nonce}", 1, timeout=FORM_TOKEN_MAX_AGE):
-                form.add_error(
-                    None,
-                    _("This form was already sent. Check your email or start a new complaint."),
-                )
-                status = 400
-            else:
-                data = form.cleaned_data
-                try:
-                    submission = complaint_submit(
-                        district=district,
-                        school=data["school"],
-                        staff_member=data["staff_member"],
-                        occurred_at=data["occurred_at"],
-                        location=data["location"],
-                        description=data["description"],
-                        requested_outcome=data["requested_outcome"],
-                        relationship=data["relationship"],
-                        anonymous=data["anonymous"],
-                        contact_name=data["contact_name"],
-                        contact_preference=data["contact_preference"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        mailing_address=data["mailing_address"],
-                        language=data["language"],
-                        files=data["attachments"],
-                    )
-                except ComplaintError as error:
-                    cache.delete(f"complaints:nonce:{nonce}")
-                    form.add_error(None, str(error))
-                    status = 400
-                else:
-                    request.session[SESSION_KEY] = {
-                        "reference": submission.complaint.reference,
-                        "status_url": submission.status_url,
-                        "email": bool(submission.complaint.email),
-                        "district": district.code,
-                    }
-                    return redirect("complaints_public:submitted", district_code=district.code)
-        else:
-            status = 400
-            if form.is_spam:
-                # Nothing is filed. A bot learns nothing; a person in a hurry keeps their text
-                # (but not the honeypot) in a fresh form and can send it again.
-                kept = {
-                    name: request.POST.get(name, "")
-                    for name in form.fields
-                    if name not in {"website", "form_token", "attachments"}
-                }
-                form = ComplaintForm(initial=kept, **kwargs)
-                notice = _("We could not accept this form. Please check it and send it again.")
-    else:
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
         form = ComplaintForm(**kwargs)
+        notice = _("What you sent is too large. Attach at most 5 files of 10 MB each.")
+        return render(
+            request,
+            "complaints/public/form.html",
+            {"district": district, "form": form, "notice": notice},
+            status=413,
+        )
+    form = ComplaintForm(request.POST, request.FILES, **kwargs)
+    if form.is_valid():
+        nonce = form.cleaned_data["form_token"].get("n", "")
+        # A nonce is accepted once: a replayed form is refused, never filed twice.
+        if not cache.add(f"complaints:nonce:{nonce}", 1, timeout=FORM_TOKEN_MAX_AGE):
+            form.add_error(
+                None,
+                _("This form was already sent. Check your email or start a new complaint."),
+            )
+        else:
+            data = form.cleaned_data
+            try:
+                submission = complaint_submit(
+                    district=district,
+                    school=data["school"],
+                    staff_member=data["staff_member"],
+                    occurred_at=data["occurred_at"],
+                    location=data["location"],
+                    description=data["description"],
+                    requested_outcome=data["requested_outcome"],
+                    relationship=data["relationship"],
+                    anonymous=data["anonymous"],
+                    contact_name=data["contact_name"],
+                    contact_preference=data["contact_preference"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    mailing_address=data["mailing_address"],
+                    language=data["language"],
+                    files=data["attachments"],
+                )
+            except ComplaintError as error:
+                cache.delete(f"complaints:nonce:{nonce}")
+                form.add_error(None, str(error))
+            else:
+                response = redirect("complaints_public:submitted", district_code=district.code)
+                receipt = {
+                    "reference": submission.complaint.reference,
+                    "status_url": submission.status_url,
+                    "email": bool(submission.complaint.email),
+                    "district": district.code,
+                }
+                response.set_signed_cookie(
+                    RECEIPT_COOKIE,
+                    json.dumps(receipt),
+                    salt=RECEIPT_SALT,
+                    max_age=RECEIPT_MAX_AGE,
+                    path=response["Location"],
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
+    elif form.is_spam:
+        # Nothing is filed. A bot learns nothing; a person in a hurry keeps their text (but not
+        # the honeypot) in a fresh form and can send it again.
+        kept = {
+            name: request.POST.get(name, "")
+            for name in form.fields
+            if name not in {"website", "form_token", "attachments"}
+        }
+        form = ComplaintForm(initial=kept, **kwargs)
+        notice = _("We could not accept this form. Please check it and send it again.")
     return render(
         request,
         "complaints/public/form.html",
@@ -157,12 +200,22 @@ def intake(request: HttpRequest, district_code: str) -> HttpResponse:
 @login_not_required
 def submitted(request: HttpRequest, district_code: str) -> HttpResponse:
     district = _district(district_code)
-    receipt = request.session.get(SESSION_KEY)
-    if not receipt or receipt.get("district") != district.code:
+    signed = request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE
+    )
+    try:
+        receipt = json.loads(signed) if signed else None
+    except ValueError:
+        receipt = None
+    if not isinstance(receipt, dict) or receipt.get("district") != district.code:
         return redirect("complaints_public:intake", district_code=district.code)
-    return render(
+    response = render(
         request, "complaints/public/submitted.html", {"district": district, "receipt": receipt}
     )
+    # The page shows the private status link: never cached, never sent on as a referrer.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 STAGES = [

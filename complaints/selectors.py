@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from agreements.models import StaffMember
@@ -17,7 +17,7 @@ from srp.roles import Role
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from srp.models import District, School, SchoolYear
+    from srp.models import District
     from srp.scope import Scope
 
 READ_ROLES = (Role.PROGRAM_ADMIN, Role.INVESTIGATOR, Role.AGENCY_LIAISON)
@@ -112,25 +112,3 @@ def investigator_choices(*, complaint: Complaint) -> QuerySet[User]:
         .exclude(pk__in=subject_users)
         .order_by("last_name", "first_name")
     )
-
-
-def public_staff_by_school(
-    *, schools: list[School], school_year: SchoolYear | None
-) -> dict[int, list[StaffMember]]:
-    """The public roster for the intake form: {school id: [staff member, …]} in one query."""
-    result: dict[int, list[StaffMember]] = {s.pk: [] for s in schools}
-    if school_year is None:
-        return result
-    # One row per (staff member, school), with only the fields the form shows: a district of
-    # 100 schools has a roster of thousands.
-    members = (
-        StaffMember.objects.filter(
-            assignments__school__in=schools, assignments__school_year=school_year
-        )
-        .annotate(roster_school_id=F("assignments__school_id"))
-        .only("id", "district_id", "first_name", "last_name")
-        .order_by("last_name", "first_name")
-    )
-    for member in members:
-        result.setdefault(member.roster_school_id, []).append(member)
-    return result

@@ -100,13 +100,16 @@ def add_school_days(start: datetime.date, days: int) -> datetime.date:
 def next_reference(*, district: District, year: int) -> str:
     """The next `C-<year>-NNNNN` of the district, from a counter row locked for the update.
 
-    The row is created with INSERT … ON CONFLICT DO NOTHING so two first submissions of a year
-    cannot both create it; `select_for_update` then serialises the increments.
+    The year's row is created with INSERT … ON CONFLICT DO NOTHING so two first submissions of a
+    year cannot both create it; `select_for_update` then serialises the increments.
     """
-    ComplaintCounter.objects.bulk_create(
-        [ComplaintCounter(district=district, year=year, last_number=0)], ignore_conflicts=True
-    )
-    counter = ComplaintCounter.objects.select_for_update().get(district=district, year=year)
+    counters = ComplaintCounter.objects.select_for_update()
+    counter = counters.filter(district=district, year=year).first()
+    if counter is None:  # the year's first complaint
+        ComplaintCounter.objects.bulk_create(
+            [ComplaintCounter(district=district, year=year, last_number=0)], ignore_conflicts=True
+        )
+        counter = counters.get(district=district, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"C-{year}-{counter.last_number:05d}"
@@ -201,7 +204,12 @@ def complaint_submit(
             email_queue(
                 to=[email],
                 template="complaints/email/receipt",
-                context={"complaint": complaint, "status_url": url, "district": district},
+                context={
+                    "complaint": complaint,
+                    "status_url": url,
+                    "district": district,
+                    "attachment_count": len(files),
+                },
                 language=language,
                 reply_to=[district.complaint_contact_email]
                 if district.complaint_contact_email
