@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AnnualReview, Provider
-from complaints.models import Complaint
 from incidents.models import (
     Disability,
     EnglishLearner,
@@ -20,7 +19,12 @@ from incidents.models import (
     StudentOutcome,
 )
 from notices.models import Delivery
-from reports.selectors import calls_queryset, schools_section, students_queryset
+from reports.selectors import (
+    calls_queryset,
+    complaints_received_in,
+    schools_section,
+    students_queryset,
+)
 from srp.models import District, SchoolYear
 
 
@@ -194,7 +198,7 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
             for p in providers
         ],
         "incidents": incidents,
-        "complaints": Complaint.objects.received_in(school_year).count(),
+        "complaints": complaints_received_in(school_year, None).count(),
         "crdc": crdc_table(school_year=school_year),
     }
 
