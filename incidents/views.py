@@ -852,20 +852,19 @@ def restraint_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Incidents (R-14) -----------------------------------------------------------------------------
-def _incident_calls(request: HttpRequest) -> Any:
+def _incident_calls(request: HttpRequest, form: CallFilterForm) -> Any:
     calls = selectors.calls_for_scope(request.scope).recorded().incidents()
-    calls = _filter_form(request).apply(calls, paths=CALL_PATHS)
+    calls = form.apply(calls, paths=CALL_PATHS)
     return calls.select_related("school").prefetch_related(
         Prefetch("students", queryset=StudentInvolved.objects.order_by("pk"))
     )
 
 
-def _incident_interventions(request: HttpRequest) -> Any:
+def _incident_interventions(request: HttpRequest, form: CallFilterForm) -> Any:
     records = selectors.interventions_for_scope(request.scope).incidents()
     # The reason and outcome filters of this page are a call's codes: requests have none.
     paths = {**INTERVENTION_PATHS, "reason": None, "outcome": None}
-    records = _filter_form(request).apply(records, paths=paths)
-    return records.select_related("school")
+    return form.apply(records, paths=paths).select_related("school")
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -875,8 +874,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         request,
         "incidents/incident_list.html",
         {
-            "page": _page(request, _incident_calls(request)),
-            "interventions": _incident_interventions(request)[:200],
+            "page": _page(request, _incident_calls(request, form)),
+            "interventions": _incident_interventions(request, form)[:200],
             "filter_form": form,
         },
     )
@@ -889,9 +888,10 @@ def incident_export(request: HttpRequest) -> HttpResponse:
         "description", "student_ref", "grade", "race_ethnicity", "sex", "disability",
         "english_learner", "student_outcome", "force_used", "school_discipline",
     ]  # fmt: skip
+    form = _filter_form(request)
 
     def rows():  # noqa: ANN202
-        for call in _incident_calls(request).iterator(chunk_size=500):
+        for call in _incident_calls(request, form).iterator(chunk_size=500):
             base = [
                 "call",
                 call.call_ref or f"srp-{call.pk}",
@@ -917,7 +917,7 @@ def incident_export(request: HttpRequest) -> HttpResponse:
                     s.force_used,
                     s.school_discipline,
                 ]
-        for r in _incident_interventions(request).iterator(chunk_size=500):
+        for r in _incident_interventions(request, form).iterator(chunk_size=500):
             yield ["intervention", r.pk, _local(r.requested_at), r.school.building_code,
                    r.basis, r.outcome, r.outcome_notes or r.description,
                    "", "", "", "", "", "", "", "", ""]  # fmt: skip
