@@ -235,6 +235,7 @@ PUBLIC_STAGE = {
 
 
 @login_not_required
+@transaction.non_atomic_requests  # reads only
 @rate_limited
 def status(request: HttpRequest, district_code: str, token: str) -> HttpResponse:
     district = _district(district_code)

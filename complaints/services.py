@@ -223,17 +223,19 @@ def complaint_by_token(*, district: District, token: str) -> Complaint | None:
     if not token or len(token) > 100:
         return None
     digest = hash_token(token)
-    complaint = (
+    found = list(
         Complaint.objects.filter(district=district, token_hash=digest)
-        .select_related("district", "school")
-        .first()
+        .select_related("school")
+        .order_by()[:1]
     )
+    complaint = found[0] if found else None
     # The lookup is by hash; comparing again in constant time keeps timing flat.
     if complaint is None or not secrets.compare_digest(complaint.token_hash, digest):
         return None
     expires = complaint.status_link_expires_on
     if expires is not None and expires < timezone.localdate():
         return None
+    complaint.district = district  # the lookup was within it
     return complaint
 
 

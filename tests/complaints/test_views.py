@@ -393,3 +393,32 @@ def test_detail_query_count_does_not_grow(client_for, world, django_assert_max_n
         services.note_add(complaint=c, by=world.admin, text=str(n))
     with django_assert_max_num_queries(len(few)):
         assert client.get(detail(c)).status_code == 200
+
+
+def test_detail_query_count_is_pinned(client_for, world, django_assert_max_num_queries):
+    """Session, user, second factor and scope (the middleware's), the request's transaction,
+    then the viewer's own staff record, the complaint, the access log and its history row, and
+    one query per list (allegations, attachments, events, extensions, notes); the district is
+    not read again."""
+    c = complaint(world)
+    client = client_for(world.admin)
+    client.get(detail(c))
+    with django_assert_max_num_queries(18):
+        response = client.get(detail(c))
+    assert response.status_code == 200
+    assert response.context["complaint"].district == world.district
+
+
+def test_status_page_query_count_is_pinned(client, world, django_assert_max_num_queries):
+    from tests.complaints.factories import submit
+
+    submission = submit(world)
+    url = reverse(
+        "complaints_public:status",
+        kwargs={"district_code": world.district.code, "token": submission.token},
+    )
+    # The district, the complaint with its school, its public events, its extensions.
+    with django_assert_max_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert submission.complaint.reference in response.content.decode()
