@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from srp.scope import get_scope
-from srp.second_factor import needs_second_factor_setup, needs_second_factor_verification
+from srp.second_factor import second_factor_step
 
 # Paths a signed-in user may reach before passing the second factor.
 SECOND_FACTOR_EXEMPT_URL_NAMES = (
@@ -40,10 +40,11 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not self._exempt(request):
-            if needs_second_factor_verification(user):
+            step = second_factor_step(user)
+            if step == "verify":
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('account:otp_verify')}?{query}")
-            if needs_second_factor_setup(user):
+            if step == "setup":
                 return redirect("account:otp_setup")
         return self.get_response(request)
 

@@ -14,8 +14,15 @@ if TYPE_CHECKING:
     from srp.models import User
 
 
-def needs_second_factor_verification(user: User) -> bool:
-    return user_has_device(user, confirmed=True) and not user.is_verified()
+def second_factor_step(user: User) -> str | None:
+    """What a signed-in user must do before going on: "verify", "setup", or None.
+
+    One query for most requests (does the user have a confirmed device?); the district rule is
+    only read for users without one.
+    """
+    if user_has_device(user, confirmed=True):
+        return None if user.is_verified() else "verify"
+    return "setup" if second_factor_required(user) else None
 
 
 def second_factor_required(user: User) -> bool:
@@ -26,10 +33,6 @@ def second_factor_required(user: User) -> bool:
         role=Role.PROGRAM_ADMIN,
         district__require_totp_for_admins=True,
     ).exists()
-
-
-def needs_second_factor_setup(user: User) -> bool:
-    return not user_has_device(user, confirmed=True) and second_factor_required(user)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
