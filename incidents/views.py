@@ -49,7 +49,7 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
-from incidents.paging import ListPaginator
+from incidents.paging import ListPage, ListPaginator, cached_rows_html
 from incidents.services import (
     IncidentError,
     activity_create,
@@ -89,9 +89,15 @@ def _show_error(request: HttpRequest, form: Any, error: IncidentError) -> None:
         form.add_error(None, error.message)
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
+def _page(request: HttpRequest, qs: Any) -> ListPage:
     paginator = ListPaginator(qs, PAGE_SIZE, district_id=request.scope.district.pk)
     return paginator.get_page(request.GET.get("page"))
+
+
+def _list_context(request: HttpRequest, qs: Any, rows_template: str) -> dict[str, Any]:
+    """A page of `qs` and its rows written by `rows_template` (cached, see incidents.paging)."""
+    page = _page(request, qs)
+    return {"page": page, "rows": page.rows_html(rows_template)}
 
 
 def _filter_form(request: HttpRequest, **codes: Any) -> CallFilterForm:
@@ -153,7 +159,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/call_list.html",
-        {"page": _page(request, calls), "filter_form": form},
+        {**_list_context(request, calls, "incidents/_call_rows.html"), "filter_form": form},
     )
 
 
@@ -416,7 +422,10 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/activity_list.html",
-        {"page": _page(request, activities), "filter_form": form},
+        {
+            **_list_context(request, activities, "incidents/_activity_rows.html"),
+            "filter_form": form,
+        },
     )
 
 
@@ -475,7 +484,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
         request,
         "incidents/intervention_list.html",
         {
-            "page": _page(request, requests.for_list()),
+            **_list_context(request, requests.for_list(), "incidents/_intervention_rows.html"),
             "filter_form": form,
             "can_file": scope.has(*selectors.REQUEST_FILERS),
             "can_self_initiate": scope.has(Role.SAFETY_STAFF),
@@ -870,12 +879,19 @@ def _incident_interventions(request: HttpRequest, form: CallFilterForm) -> Any:
 def incident_list(request: HttpRequest) -> HttpResponse:
     request.scope.require(*selectors.CALL_ROLES)
     form = _filter_form(request)
+    calls = _incident_calls(request, form)
+    interventions = _incident_interventions(request, form)[:200]
     return render(
         request,
         "incidents/incident_list.html",
         {
-            "page": _page(request, _incident_calls(request, form)),
-            "interventions": _incident_interventions(request, form)[:200],
+            **_list_context(request, calls, "incidents/_incident_calls.html"),
+            "interventions_html": cached_rows_html(
+                district_id=request.scope.district.pk,
+                template_name="incidents/_incident_interventions.html",
+                qs=interventions,
+                context=lambda: {"interventions": interventions},
+            ),
             "filter_form": form,
         },
     )
@@ -928,7 +944,11 @@ def incident_export(request: HttpRequest) -> HttpResponse:
 # Outside-agency information requests (R-15) ---------------------------------------------------
 def agency_request_list(request: HttpRequest) -> HttpResponse:
     records = selectors.agency_requests_for_scope(request.scope).select_related("school")
-    return render(request, "incidents/agency_request_list.html", {"page": _page(request, records)})
+    return render(
+        request,
+        "incidents/agency_request_list.html",
+        _list_context(request, records, "incidents/_agency_request_rows.html"),
+    )
 
 
 def agency_request_create(request: HttpRequest) -> HttpResponse:
