@@ -27,8 +27,9 @@ from reports.presentation import build_sections
 from reports.public import public_report
 from reports.selectors import annual_report
 from reports.services import ReportError, report_publish, report_withdraw
+from srp.cache import cached_figures
 from srp.history import render_history
-from srp.models import SchoolYear
+from srp.models import District, SchoolYear
 from srp.roles import Role
 
 READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
@@ -47,12 +48,48 @@ def _get_year(request: HttpRequest, label: str) -> SchoolYear:
     return get_object_or_404(SchoolYear, district=request.scope.district, label=label)
 
 
+def cached_report(
+    *,
+    district: District,
+    school_year: SchoolYear,
+    school_ids: frozenset[int] | None = None,
+    public: bool = False,
+) -> dict[str, Any]:
+    """The annual report (the public, suppressed version if `public`), computed once and kept
+    until a record of the district changes (`srp.cache`; today's date is part of the key).
+
+    The key names the year, the schools the reader may see (None: the whole district) and the
+    version, so a principal never gets the district's figures and the unsuppressed internal
+    report never answers for the public one, or the reverse.
+    """
+    scope = "district" if school_ids is None else tuple(sorted(school_ids))
+    version = "public" if public else "internal"
+
+    def compute() -> dict[str, Any]:
+        if public:
+            internal = cached_report(
+                district=district, school_year=school_year, school_ids=school_ids
+            )
+            return public_report(internal)
+        return annual_report(district=district, school_year=school_year, school_ids=school_ids)
+
+    return cached_figures(
+        "reports.annual_report",
+        district.pk,
+        compute,
+        parts=(school_year.pk, scope, version),
+    )
+
+
 def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any]]:
     school_ids = _school_ids(request)
     year = _get_year(request, label)
-    report = annual_report(district=request.scope.district, school_year=year, school_ids=school_ids)
-    if request.GET.get("version") == "public" and school_ids is None:
-        report = public_report(report)
+    report = cached_report(
+        district=request.scope.district,
+        school_year=year,
+        school_ids=school_ids,
+        public=request.GET.get("version") == "public" and school_ids is None,
+    )
     return year, report
 
 
@@ -128,7 +165,7 @@ def board_packet(request: HttpRequest, label: str) -> HttpResponse:
     request.scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
     year = _get_year(request, label)
     district = request.scope.district
-    report = annual_report(district=district, school_year=year)
+    report = cached_report(district=district, school_year=year)
     data = render_board_packet_pdf(
         report,
         agreements=agreement_status_rows(district=district, school_year=year),
