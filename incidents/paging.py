@@ -52,17 +52,23 @@ def _cached(
 
 
 def cached_rows_html(
-    *, district_id: int, template_name: str, qs: QuerySet, context: Callable[[], dict[str, Any]]
+    *,
+    district_id: int,
+    template_name: str,
+    qs: QuerySet,
+    context: Callable[[], dict[str, Any]],
+    parts: tuple[Any, ...] = (),
 ) -> str:
     """`template_name` rendered with `context()`, which shows the records of `qs` and nothing
-    that depends on the viewer or the clock; cached until the district's data changes."""
+    that depends on the viewer; cached until the district's data changes. `parts` names anything
+    else the HTML depends on (the state of a running clock)."""
     return _cached(
         "incidents:rows-html",
         district_id,
         qs,
         lambda: render_to_string(template_name, context()),
         empty=None,
-        parts=(template_name, timezone.get_current_timezone_name()),
+        parts=(template_name, timezone.get_current_timezone_name(), *parts),
     ) or render_to_string(template_name, context())
 
 
@@ -92,13 +98,14 @@ class ListPage(Page):
         super().__init__(rows, number, paginator)
         self.ids_query = ids_query
 
-    def rows_html(self, template_name: str) -> str:
+    def rows_html(self, template_name: str, parts: tuple[Any, ...] = ()) -> str:
         """The page's rows written by `template_name` (given `page`), cached."""
         return cached_rows_html(
             district_id=self.paginator.district_id,
             template_name=template_name,
             qs=self.ids_query,
             context=lambda: {"page": self},
+            parts=parts,
         )
 
 

@@ -693,7 +693,14 @@ def restraint_list(request: HttpRequest) -> HttpResponse:
     for report in page:
         report.clocks = restraint_clocks(report)
         report.is_late = any(c.late for c in report.clocks)
-    return render(request, "incidents/restraint_list.html", {"page": page, "filter_form": form})
+    # The rows change when the records do or when a clock runs out: both are in the key.
+    states = tuple((r.pk, tuple(c.state for c in r.clocks)) for r in page)
+    rows = page.rows_html("incidents/_restraint_rows.html", parts=states)
+    return render(
+        request,
+        "incidents/restraint_list.html",
+        {"page": page, "rows": rows, "filter_form": form},
+    )
 
 
 def restraint_export(request: HttpRequest) -> HttpResponse:

@@ -239,3 +239,33 @@ def test_label_filter_is_the_display_label(world, roster, language):
             assert label(call, field) == getattr(call, f"get_{field}_display")()
     call.reason = "not-a-code"
     assert label(call, "reason") == "not-a-code"
+
+
+def test_cached_restraint_rows_follow_the_clocks(world, roster, client_for):
+    """No write happens when a notice becomes overdue: the row changes all the same."""
+    from freezegun import freeze_time
+
+    occurred = timezone.make_aware(datetime.datetime(2026, 11, 23, 10, 0))  # a Monday
+    RestraintFactory(
+        school=world.school_a,
+        staff_member=roster.sro,
+        district=world.district,
+        occurred_at=occurred,
+        report_submitted_at=None,
+        parent_verbal_notice_at=None,
+        parent_written_notice_at=None,
+    )
+    client = client_for(world.admin)
+    url = reverse("incidents:restraint_list")
+
+    def rows() -> str:
+        body = client.get(url).content.decode()
+        return body[body.index("<tbody>") : body.index("</tbody>")]
+
+    # Four minutes apart (within the cache's timeout) on the same local day: only the clock
+    # tells the two pages apart.
+    due = occurred + datetime.timedelta(hours=24)
+    with freeze_time(due - datetime.timedelta(minutes=2)):
+        assert "Overdue" not in rows()
+    with freeze_time(due + datetime.timedelta(minutes=2)):
+        assert rows().count("Overdue") == 1  # the verbal notice (24 hours)
