@@ -271,7 +271,7 @@ def call_create_view(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
-    students = call.students.select_related("discipline_decided_by")
+    students = list(call.students.select_related("discipline_decided_by"))
     activities = call.activities.select_related("student")
     return render(
         request,
@@ -279,6 +279,9 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "call": call,
             "students": students,
+            # Call.is_incident would read the students again.
+            "is_incident": call.outcome == CallOutcome.ARREST
+            or any(s.is_incident for s in students),
             "activities": activities,
             "requests": call.intervention_requests.select_related("requested_by"),
             "restraints": call.restraint_reports.all(),

@@ -269,3 +269,38 @@ def test_cached_restraint_rows_follow_the_clocks(world, roster, client_for):
         assert "Overdue" not in rows()
     with freeze_time(due + datetime.timedelta(minutes=2)):
         assert rows().count("Overdue") == 1  # the verbal notice (24 hours)
+
+
+# Detail pages ---------------------------------------------------------------------------------
+def test_call_detail_marks_incidents_with_fixed_queries(
+    world, roster, client_for, django_assert_max_num_queries
+):
+    plain = CallFactory(school=world.school_a, responding_staff=roster.sro)
+    StudentFactory(call=plain)
+    forced = CallFactory(school=world.school_a, responding_staff=roster.sro)
+    StudentFactory(call=forced)
+    StudentFactory(call=forced, force_used=True)
+    arrest = CallFactory(school=world.school_a, responding_staff=roster.sro, outcome="arrest")
+    client = client_for(world.admin)
+    badge = '<span class="badge text-bg-warning">Incident</span>'
+    for call, incident in ((plain, False), (forced, True), (arrest, True)):
+        url = reverse("incidents:call_detail", args=[call.pk])
+        client.get(url)
+        with django_assert_max_num_queries(13):
+            body = client.get(url).content.decode()
+        assert (badge in body) is incident
+
+
+def test_detail_pages_have_fixed_queries(world, roster, client_for, django_assert_max_num_queries):
+    _add_rows(world, roster, 3)
+    client = client_for(world.admin)
+    pages = [
+        ("intervention_detail", world.district.intervention_requests.first().pk, 9),
+        ("restraint_detail", world.district.restraint_reports.first().pk, 10),
+        ("agency_request_detail", world.district.agency_information_requests.first().pk, 9),
+    ]
+    for name, pk, most in pages:
+        url = reverse(f"incidents:{name}", args=[pk])
+        client.get(url)
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200
