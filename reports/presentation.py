@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from agreements.training import STATE_LABELS as TRAINING_LABELS
@@ -31,6 +33,7 @@ from incidents.models import (
 )
 from notices.selectors import STATE_LABELS as NOTICE_LABELS
 from reports.charts import bar_chart
+from srp.cache import cached_figures
 
 
 @dataclass
@@ -539,3 +542,26 @@ def table_rows_for_csv(table: Table) -> tuple[list[str], list[list[Any]]]:
     if table.total:
         rows.append(list(table.total))
     return header, rows
+
+
+def rendered_body(
+    report: dict[str, Any], *, district_id: int, parts: tuple[Any, ...]
+) -> dict[str, Any]:
+    """The page's table of contents (`key`, `heading` per section) and the HTML of every section
+    (`reports/_report_body.html`), rendered once per report and language and kept like the
+    figures (`srp.cache`): the sections hold about 2,000 table cells at the scale of a large
+    district, and rendering them cost most of a warm page's time.
+
+    `parts` must identify `report` (year, readers' schools, version; or the publication).
+    """
+
+    def compute() -> dict[str, Any]:
+        sections = build_sections(report)
+        return {
+            "nav": [{"key": s.key, "heading": str(s.heading)} for s in sections],
+            "body": render_to_string("reports/_report_body.html", {"sections": sections}),
+        }
+
+    rendered = cached_figures("reports.report_body", district_id, compute, parts=parts)
+    # The template engine escaped every value when it rendered the body.
+    return {"nav": rendered["nav"], "body": mark_safe(rendered["body"])}  # noqa: S308

@@ -13,7 +13,7 @@ from agreements.models import Agreement, Provider
 from reports.exports import report_csv_zip, report_filename, report_json
 from reports.models import PublishedReport
 from reports.pdf import render_annual_report_pdf
-from reports.presentation import build_sections
+from reports.presentation import rendered_body
 from srp.models import District
 
 
@@ -79,6 +79,14 @@ def _render_public(request, district, report, published) -> HttpResponse:
         .order_by("provider__name")
     )
     providers = Provider.objects.filter(district=district, active=True).order_by("name")
+    rendered = {"nav": [], "body": ""}
+    if report:
+        # The publication's id and time identify the snapshot (a new publication replaces it).
+        rendered = rendered_body(
+            report.snapshot,
+            district_id=district.pk,
+            parts=("published", report.pk, report.published_at.isoformat()),
+        )
     return render(
         request,
         "reports/public_report.html",
@@ -86,7 +94,8 @@ def _render_public(request, district, report, published) -> HttpResponse:
             "district": district,
             "published": report,
             "report": report.snapshot if report else None,
-            "sections": build_sections(report.snapshot) if report else [],
+            "sections": rendered["nav"],
+            "report_body": rendered["body"],
             "others": [p for p in published if report is None or p.pk != report.pk],
             "agreements": agreements,
             "providers": providers,

@@ -23,7 +23,7 @@ from reports.packages import (
     state_package_csv_files,
 )
 from reports.pdf import render_annual_report_pdf, render_board_packet_pdf, render_state_package_pdf
-from reports.presentation import build_sections
+from reports.presentation import rendered_body
 from reports.public import public_report
 from reports.selectors import annual_report
 from reports.services import ReportError, report_publish, report_withdraw
@@ -48,6 +48,14 @@ def _get_year(request: HttpRequest, label: str) -> SchoolYear:
     return get_object_or_404(SchoolYear, district=request.scope.district, label=label)
 
 
+def _scope_part(school_ids: frozenset[int] | None) -> str | tuple[int, ...]:
+    return "district" if school_ids is None else tuple(sorted(school_ids))
+
+
+def _version(report: dict[str, Any]) -> str:
+    return "public" if report["public"] else "internal"
+
+
 def cached_report(
     *,
     district: District,
@@ -62,7 +70,7 @@ def cached_report(
     version, so a principal never gets the district's figures and the unsuppressed internal
     report never answers for the public one, or the reverse.
     """
-    scope = "district" if school_ids is None else tuple(sorted(school_ids))
+    scope = _scope_part(school_ids)
     version = "public" if public else "internal"
 
     def compute() -> dict[str, Any]:
@@ -127,6 +135,11 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 def report_detail(request: HttpRequest, label: str) -> HttpResponse:
     year, report = _report(request, label)
+    rendered = rendered_body(
+        report,
+        district_id=request.scope.district.pk,
+        parts=(year.pk, _scope_part(_school_ids(request)), _version(report)),
+    )
     published = PublishedReport.objects.filter(
         district=request.scope.district, school_year=year
     ).first()
@@ -136,11 +149,12 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
         {
             "year": year,
             "report": report,
-            "sections": build_sections(report),
+            "sections": rendered["nav"],
+            "report_body": rendered["body"],
             "published": published,
             "can_publish": request.scope.is_program_admin,
             "whole_district": report["scope"] == "district",
-            "version": "public" if report["public"] else "internal",
+            "version": _version(report),
         },
     )
 

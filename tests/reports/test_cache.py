@@ -118,3 +118,79 @@ def test_each_year_has_its_own_entry(client_for, world, known):
     assert current["school_year"] == YEAR and previous["school_year"] == dataset.PREVIOUS
     assert previous["calls"]["total"] == known.previous_calls
     assert current["calls"]["total"] == len(known.calls)
+
+
+def public_url(world, name="report", label=YEAR):
+    kwargs = {"district_code": world.district.code}
+    if name != "index":
+        kwargs["label"] = label
+    return reverse(f"reports_public:{name}", kwargs=kwargs)
+
+
+def sections_of(response) -> str:
+    """The report's contents and sections (the rest of the page holds per-request tokens)."""
+    html = response.content.decode()
+    return html[html.index("report-toc") : html.rindex("</section>")]
+
+
+def calls_fact(total: int) -> str:
+    return f"<dt>Calls</dt><dd>{total}</dd>"
+
+
+def test_rendered_sections_follow_the_records_and_the_version(client_for, world, known):
+    c = client_for(world.admin)
+    internal = c.get(url("detail")).content.decode()
+    assert calls_fact(len(known.calls)) in internal
+    public = c.get(url("detail") + "?version=public").content.decode()
+    assert "&lt;10" in public and "&lt;10" not in internal
+    assert "&lt;10" not in c.get(url("detail")).content.decode()
+    Call.objects.create(
+        district=world.district,
+        school=world.school_b,
+        call_ref="NEW-2",
+        occurred_at=dataset.at(datetime.date(2026, 2, 2)),
+        requested_by="teacher",
+        reason="theft",
+        outcome="no_action",
+        responding_staff=StaffMember.objects.filter(district=world.district).first(),
+    )
+    assert calls_fact(len(known.calls) + 1) in c.get(url("detail")).content.decode()
+
+
+def test_public_page_is_cheap_and_follows_each_publication(
+    client, client_for, world, known, django_assert_max_num_queries
+):
+    admin = client_for(world.admin)
+    admin.post(url("publish"))
+    first = sections_of(client.get(public_url(world)))
+    assert calls_fact(len(known.calls)) in first
+    # Warm: district, publication, other publications, agreements, providers.
+    with django_assert_max_num_queries(8):
+        assert sections_of(client.get(public_url(world))) == first
+    Call.objects.create(
+        district=world.district,
+        school=world.school_a,
+        call_ref="NEW-3",
+        occurred_at=dataset.at(datetime.date(2026, 3, 3)),
+        requested_by="teacher",
+        reason="fight",
+        outcome="no_action",
+        responding_staff=StaffMember.objects.filter(district=world.district).first(),
+    )
+    # The snapshot is frozen until published again ...
+    assert calls_fact(len(known.calls)) in client.get(public_url(world)).content.decode()
+    admin.post(url("publish"))
+    # ... and the next request shows the new publication.
+    assert calls_fact(len(known.calls) + 1) in client.get(public_url(world)).content.decode()
+
+
+def test_each_language_has_its_own_rendered_sections(client, client_for, world, known):
+    client_for(world.admin).post(url("publish"))
+    english = sections_of(client.get(public_url(world), HTTP_ACCEPT_LANGUAGE="en"))
+    client.cookies["django_language"] = "es"
+    spanish = sections_of(client.get(public_url(world), HTTP_ACCEPT_LANGUAGE="es"))
+    assert "Llamadas de servicio a las fuerzas del orden" in spanish
+    assert "Calls for law-enforcement service" not in spanish
+    client.cookies["django_language"] = "en"
+    again = sections_of(client.get(public_url(world), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Calls for law-enforcement service" in english and again == english
