@@ -660,10 +660,16 @@ class CallFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.ChoiceField(
-        label=_("Reason"), choices=[("", _("Any"))] + Reason.choices, required=False
+        label=_("Reason"),
+        choices=[("", _("Any"))] + Reason.choices,
+        required=False,
+        widget=FastSelect,
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[("", _("Any"))] + CallOutcome.choices, required=False
+        label=_("Outcome"),
+        choices=[("", _("Any"))] + CallOutcome.choices,
+        required=False,
+        widget=FastSelect,
     )
     staff = forms.ModelChoiceField(
         label=_("Staff member"), queryset=None, required=False, widget=WrittenOptionsSelect

@@ -304,3 +304,23 @@ def test_detail_pages_have_fixed_queries(world, roster, client_for, django_asser
         client.get(url)
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("data", [None, {"reason": "fight", "outcome": "arrest"}, {"reason": "x"}])
+def test_code_filters_render_as_django_selects(world, data):
+    """The reason and outcome selects are written directly (FastSelect): same HTML."""
+    from django import forms
+    from django.test.testcases import assert_and_parse_html
+
+    def assertHTMLEqual(one: str, two: str) -> None:  # noqa: N802 - as in SimpleTestCase
+        assert assert_and_parse_html(None, one, None, "") == assert_and_parse_html(
+            None, two, None, ""
+        )
+
+    from srp.models import School
+
+    form = CallFilterForm(data, schools=School.objects.none(), staff=School.objects.none())
+    for name in ("reason", "outcome"):
+        django_select = forms.Select(attrs=form[name].field.widget.attrs)
+        django_select.choices = form[name].field.choices
+        assertHTMLEqual(form[name].as_widget(), form[name].as_widget(widget=django_select))
