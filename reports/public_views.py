@@ -14,6 +14,7 @@ from reports.exports import report_csv_zip, report_filename, report_json
 from reports.models import PublishedReport
 from reports.pdf import render_annual_report_pdf
 from reports.presentation import rendered_body
+from srp.cache import cached_figures
 from srp.models import District
 
 
@@ -107,7 +108,13 @@ def _render_public(request, district, report, published) -> HttpResponse:
 @login_not_required
 def public_pdf(request: HttpRequest, district_code: str, label: str) -> HttpResponse:
     published = _published(_district(district_code), label)
-    data = render_annual_report_pdf(published.snapshot)
+    # Seconds of WeasyPrint on a public URL: made once per publication, day and language.
+    data = cached_figures(
+        "reports.published_pdf",
+        published.district_id,
+        lambda: render_annual_report_pdf(published.snapshot),
+        parts=(published.pk, published.published_at.isoformat()),
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{report_filename(published.snapshot, "pdf")}"'

@@ -160,8 +160,14 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
-    _year, report = _report(request, label)
-    data = render_annual_report_pdf(report)
+    year, report = _report(request, label)
+    # Seconds of WeasyPrint at scale: kept with the report it was made from.
+    data = cached_figures(
+        "reports.annual_report_pdf",
+        request.scope.district.pk,
+        lambda: render_annual_report_pdf(report),
+        parts=(year.pk, _scope_part(_school_ids(request)), _version(report)),
+    )
     return _download(data, report_filename(report, "pdf"), "application/pdf")
 
 

@@ -194,3 +194,57 @@ def test_each_language_has_its_own_rendered_sections(client, client_for, world, 
     client.cookies["django_language"] = "en"
     again = sections_of(client.get(public_url(world), HTTP_ACCEPT_LANGUAGE="en"))
     assert "Calls for law-enforcement service" in english and again == english
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch):
+    """The reports rendered to PDF, in order (the real renderer still runs)."""
+    from reports import public_views, views
+
+    rendered = []
+    real = views.render_annual_report_pdf
+
+    def counting(report, **kwargs):
+        rendered.append(report)
+        return real(report, **kwargs)
+
+    monkeypatch.setattr(views, "render_annual_report_pdf", counting)
+    monkeypatch.setattr(public_views, "render_annual_report_pdf", counting)
+    return rendered
+
+
+def test_pdf_is_made_once_per_report_and_version(client_for, world, known, pdf_renders):
+    c = client_for(world.admin)
+    internal = c.get(url("pdf")).content
+    assert c.get(url("pdf")).content == internal
+    assert len(pdf_renders) == 1 and pdf_renders[0]["public"] is False
+    public = c.get(url("pdf") + "?version=public").content
+    assert public != internal
+    assert len(pdf_renders) == 2 and pdf_renders[1]["public"] is True
+    mine = client_for(world.principal_a).get(url("pdf")).content
+    assert len(pdf_renders) == 3 and pdf_renders[2]["scope"] == "schools"
+    assert mine != internal
+    Call.objects.create(
+        district=world.district,
+        school=world.school_a,
+        call_ref="NEW-4",
+        occurred_at=dataset.at(datetime.date(2026, 4, 4)),
+        requested_by="teacher",
+        reason="fight",
+        outcome="no_action",
+        responding_staff=StaffMember.objects.filter(district=world.district).first(),
+    )
+    c.get(url("pdf"))
+    assert len(pdf_renders) == 4
+    assert pdf_renders[3]["calls"]["total"] == len(known.calls) + 1
+
+
+def test_public_pdf_is_made_once_per_publication(client, client_for, world, known, pdf_renders):
+    admin = client_for(world.admin)
+    admin.post(url("publish"))
+    first = client.get(public_url(world, "pdf")).content
+    assert first.startswith(b"%PDF") and client.get(public_url(world, "pdf")).content == first
+    assert len(pdf_renders) == 1 and pdf_renders[0]["public"] is True
+    admin.post(url("publish"))  # a new publication (same figures): made again
+    client.get(public_url(world, "pdf"))
+    assert len(pdf_renders) == 2
