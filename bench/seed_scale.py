@@ -669,8 +669,10 @@ def seed_scale(options: ScaleOptions) -> SeedResult:  # noqa: C901, PLR0912, PLR
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        # VACUUM sets the visibility map, so index-only scans work at once (as autovacuum would
+        # in a while); it cannot run inside a transaction (the seed's own tests run in one).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     result.counts = writer.counts
     result.users = {key: user.pk for key, user in users.items()}
     result.seconds = time.perf_counter() - started

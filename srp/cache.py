@@ -17,12 +17,14 @@ seconds old.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
@@ -52,9 +54,29 @@ def _version_key(district_id: int | str) -> str:
     return f"srp:data-version:{district_id}"
 
 
+# Within one request the versions are read from the cache once (a query with the database
+# cache) and remembered; a write during the request updates what is remembered.
+_request = threading.local()
+
+
+def _remembered() -> dict[str, str] | None:
+    return getattr(_request, "versions", None)
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.versions = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request.versions = None
+
+
 def data_versions(district_id: int | None) -> tuple[str, str]:
     """The (district, global) data versions, creating either when the cache has none."""
     keys = [_version_key(district_id if district_id is not None else GLOBAL), _version_key(GLOBAL)]
+    remembered = _remembered()
+    if remembered is not None and all(key in remembered for key in keys):
+        return remembered[keys[0]], remembered[keys[1]]
     found = cache.get_many(keys)
     versions = []
     for key in keys:
@@ -63,6 +85,8 @@ def data_versions(district_id: int | None) -> tuple[str, str]:
             cache.add(key, uuid.uuid4().hex, timeout=None)
             version = cache.get(key) or ""
         versions.append(version)
+        if remembered is not None:
+            remembered[key] = version
     return versions[0], versions[1]
 
 
@@ -75,7 +99,11 @@ def data_changed(district_id: int | None = None) -> None:
     key = _version_key(district_id if district_id is not None else GLOBAL)
 
     def bump() -> None:
-        cache.set(key, uuid.uuid4().hex, timeout=None)
+        version = uuid.uuid4().hex
+        cache.set(key, version, timeout=None)
+        remembered = _remembered()
+        if remembered is not None:
+            remembered[key] = version
 
     bump()
     transaction.on_commit(bump)
@@ -178,3 +206,5 @@ def connect_signals() -> None:
             post_save.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-{model._meta}")
             post_delete.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-d-{model._meta}")
     m2m_changed.connect(_on_m2m, dispatch_uid="srp-cache-m2m")
+    request_started.connect(_request_started, dispatch_uid="srp-cache-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="srp-cache-request-finished")

@@ -172,10 +172,14 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Sessions live in the database so that any app server can answer any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Per-process by default: fine for one server process; set CACHE_URL (database or Redis) for
+# several (rate limits, cached figures; see srp/cache.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://srp")}
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # Per-process cache: fine for one server; set CACHE_URL (database or redis) for several.
-    pass
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DatabaseCache"}:
+    # Django's default of 300 entries is a few pages' worth of cached figures and rows.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("CACHE_MAX_ENTRIES", default=50_000)
+    )
 
 # Email: every message is written to the outbox table in the request's transaction and sent
 # later by `manage.py send_queued_email` through the delivery backend (SPEC R-27).

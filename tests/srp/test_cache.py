@@ -150,3 +150,23 @@ def test_a_per_user_section_is_not_shared_between_staff(world, client_for):
     theirs_html = client_for(colleague).get(url).content.decode()
     assert "Birch Middle" in mine_html
     assert "No calls yet." in theirs_html and "Birch Middle" not in theirs_html
+
+
+def test_versions_are_read_once_per_request_and_follow_its_writes(world, monkeypatch):
+    reads = []
+    get_many = figures.cache.get_many
+    monkeypatch.setattr(
+        figures.cache, "get_many", lambda keys: reads.append(keys) or get_many(keys)
+    )
+    figures._request_started()
+    try:
+        first = figures.data_versions(world.district.pk)
+        assert figures.data_versions(world.district.pk) == first
+        assert len(reads) == 1
+        figures.data_changed(world.district.pk)
+        assert figures.data_versions(world.district.pk)[0] != first[0]
+        assert len(reads) == 1
+    finally:
+        figures._request_finished()
+    figures.data_versions(world.district.pk)
+    assert len(reads) == 2
