@@ -246,7 +246,11 @@ class Complaint(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["district", "status"], name="complaint_district_status")]
+        indexes = [
+            models.Index(fields=["district", "status"], name="complaint_district_status"),
+            # The annual report's year of complaints (a received_at range per district).
+            models.Index(fields=["district", "received_at"], name="complaint_district_received"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "reference"], name="complaint_reference_unique_per_district"
