@@ -135,23 +135,32 @@ def _component(
     return Component(key, label, state, min(done, required), required, due_on, completed_on)
 
 
-def overdue_from_counts(staff_member: StaffMember, today: datetime.date) -> bool:
-    """`training_status(...).overdue` for a staff member annotated by
-    `StaffMember.objects.with_training_counts(today)`, without loading training records."""
+def status_from_counts(staff_member: StaffMember, today: datetime.date) -> TrainingStatus:
+    """`training_status(...)` with states only (no dates or counts shown) for a staff member
+    annotated by `StaffMember.objects.with_training_counts(today)`, without loading training
+    records: the same rule (`_state` per component), for dashboards and reports over many staff."""
     first_day = staff_member.first_day_on_campus
     classroom_due = add_months(first_day, CLASSROOM_DUE_MONTHS) if first_day else None
     year_due = add_months(first_day, ON_THE_JOB_DUE_MONTHS) if first_day else None
     esd = staff_member.esd_documented
     counts = [
-        (staff_member.classroom_topics, len(TrainingTopic.values), classroom_due),
-        (staff_member.on_the_job_days, ON_THE_JOB_DAYS_REQUIRED, year_due),
+        ("classroom", staff_member.classroom_topics, len(TrainingTopic.values), classroom_due),
+        ("on_the_job", staff_member.on_the_job_days, ON_THE_JOB_DAYS_REQUIRED, year_due),
     ]
     if not staff_member.is_sro:
-        counts.append((staff_member.check_ins, CHECK_INS_REQUIRED, year_due))
-    return any(
-        _state(done, required, due_on, esd, today) == State.OVERDUE
-        for done, required, due_on in counts
-    )
+        counts.append(("check_ins", staff_member.check_ins, CHECK_INS_REQUIRED, year_due))
+    components = [
+        Component(key, key, _state(done, required, due_on, esd, today), 0, 0, None, None)
+        for key, done, required, due_on in counts
+    ]
+    if staff_member.is_sro:
+        components.append(Component("check_ins", "check_ins", State.NOT_REQUIRED, 0, 0, None, None))
+    return TrainingStatus(tuple(components), esd, ())
+
+
+def overdue_from_counts(staff_member: StaffMember, today: datetime.date) -> bool:
+    """`training_status(...).overdue` from the counts (see `status_from_counts`)."""
+    return status_from_counts(staff_member, today).overdue
 
 
 def training_status(staff_member: StaffMember, today: datetime.date) -> TrainingStatus:

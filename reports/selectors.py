@@ -32,20 +32,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from agreements.models import (
-    CHECK_INS_REQUIRED,
-    CLASSROOM_DUE_MONTHS,
-    ON_THE_JOB_DAYS_REQUIRED,
-    ON_THE_JOB_DUE_MONTHS,
     Agreement,
     Provider,
     StaffAssignment,
     StaffMember,
-    TrainingTopic,
-    add_months,
 )
-from agreements.training import Component, TrainingStatus
 from agreements.training import State as TrainingState
-from agreements.training import _state as training_state
+from agreements.training import status_from_counts
 from complaints.models import Allegation, Category, Complaint, Finding
 from incidents.models import (
     ActivityKind,
@@ -536,28 +529,8 @@ def complaints_section(
 
 
 def training_overall_from_counts(staff_member: StaffMember, today: datetime.date) -> str:
-    """`training_status(staff_member, today).overall` for a staff member annotated by
-    `StaffMember.objects.with_training_counts(today)`: the same rule (`_state` for each
-    component, `TrainingStatus.overall` over them) without loading the training records."""
-    first_day = staff_member.first_day_on_campus
-    classroom_due = add_months(first_day, CLASSROOM_DUE_MONTHS) if first_day else None
-    year_due = add_months(first_day, ON_THE_JOB_DUE_MONTHS) if first_day else None
-    esd = staff_member.esd_documented
-    counts = [
-        ("classroom", staff_member.classroom_topics, len(TrainingTopic.values), classroom_due),
-        ("on_the_job", staff_member.on_the_job_days, ON_THE_JOB_DAYS_REQUIRED, year_due),
-    ]
-    if not staff_member.is_sro:
-        counts.append(("check_ins", staff_member.check_ins, CHECK_INS_REQUIRED, year_due))
-    components = [
-        Component(key, key, training_state(done, required, due_on, esd, today), 0, 0, None, None)
-        for key, done, required, due_on in counts
-    ]
-    if staff_member.is_sro:
-        components.append(
-            Component("check_ins", "check_ins", TrainingState.NOT_REQUIRED, 0, 0, None, None)
-        )
-    return TrainingStatus(tuple(components), esd, ()).overall
+    """`training_status(staff_member, today).overall` from the annotated counts."""
+    return status_from_counts(staff_member, today).overall
 
 
 def training_section(
