@@ -65,10 +65,12 @@ def _remembered() -> dict[str, str] | None:
 
 def _request_started(**kwargs: Any) -> None:
     _request.versions = {}
+    _request.bumped = set()
 
 
 def _request_finished(**kwargs: Any) -> None:
     _request.versions = None
+    _request.bumped = None
 
 
 def data_versions(district_id: int | None) -> tuple[str, str]:
@@ -95,6 +97,8 @@ def data_changed(district_id: int | None = None) -> None:
 
     The version changes now, so this request sees its own write, and again when the transaction
     commits, so that a value another request computed from the old rows in between is not kept.
+    A request that writes several rows in one transaction changes the version once now and once
+    on commit, not twice per row (each change is a cache write, a query with the database cache).
     """
     key = _version_key(district_id if district_id is not None else GLOBAL)
 
@@ -105,8 +109,25 @@ def data_changed(district_id: int | None = None) -> None:
         if remembered is not None:
             remembered[key] = version
 
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        bump()
+        return
+    bumped = getattr(_request, "bumped", None)
+    if bumped is not None and key in bumped and _bump_pending(connection, key):
+        return
     bump()
+    bump.srp_version_key = key  # type: ignore[attr-defined]
     transaction.on_commit(bump)
+    if bumped is not None:
+        bumped.add(key)
+
+
+def _bump_pending(connection: Any, key: str) -> bool:
+    """Whether this transaction will change `key` on commit (a rolled-back savepoint drops it)."""
+    return any(
+        getattr(entry[1], "srp_version_key", None) == key for entry in connection.run_on_commit
+    )
 
 
 def cache_key(name: str, district_id: int | None, parts: Iterable[Any] = ()) -> str:

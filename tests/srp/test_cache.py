@@ -170,3 +170,38 @@ def test_versions_are_read_once_per_request_and_follow_its_writes(world, monkeyp
         figures._request_finished()
     figures.data_versions(world.district.pk)
     assert len(reads) == 2
+
+
+def test_a_request_writing_many_rows_changes_the_version_once_now_and_once_on_commit(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    # Districts no other write of this test transaction has touched.
+    ONE, OTHER = 900_001, 900_002  # noqa: N806
+    key = figures._version_key(ONE)
+    writes = []
+    cache_set = figures.cache.set
+    monkeypatch.setattr(
+        figures.cache, "set", lambda k, *a, **kw: writes.append(k) or cache_set(k, *a, **kw)
+    )
+    figures._request_started()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            before = figures.data_versions(ONE)[0]
+            for _ in range(3):
+                figures.data_changed(ONE)
+            assert figures.data_versions(ONE)[0] != before
+            # A write in a savepoint that rolls back loses its on-commit change: the next write
+            # registers a new one.
+            try:
+                with transaction.atomic():
+                    figures.data_changed(OTHER)
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+            figures.data_changed(OTHER)
+    finally:
+        figures._request_finished()
+    assert writes.count(key) == 2
+    assert writes.count(figures._version_key(OTHER)) == 3
