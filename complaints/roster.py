@@ -1,32 +1,25 @@
 """The public intake form's roster (schools and their staff), cached across submissions.
 
-`srp.cache.cached_figures` keys on the district's data version, which every write in the
-district bumps, a filed complaint included: under a stream of submissions the roster would be
-rebuilt on almost every request. The roster only depends on schools, school years, staff members,
-their assignments and the district itself, so it has its own version, bumped (now and again on
-commit, like `srp.cache.data_changed`) when one of those is saved or deleted. None of them is
-written in bulk without signals; code that ever does must call `roster_changed()`.
+The roster depends only on schools, school years, staff members, their assignments and the
+district itself, so it is cached under its own `srp.cache` topic: a filed complaint (a write in
+the district) leaves it, and a change to one of those models makes it stale at once.
 """
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.core.cache import cache
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
-from django.utils import timezone, translation
+from django.db import models
 
 from agreements.models import StaffAssignment, StaffMember
-from srp.cache import district_of
+from srp.cache import cached_figures, watch_topic
 from srp.models import District, School, SchoolYear
 
 T = TypeVar("T")
 
+ROSTER = "complaints-roster"
 ROSTER_MODELS: tuple[type[models.Model], ...] = (
     District,
     School,
@@ -34,68 +27,17 @@ ROSTER_MODELS: tuple[type[models.Model], ...] = (
     StaffMember,
     StaffAssignment,
 )
-ALL = "all"
 TIMEOUT = 60 * 60
 
 
-def _version_key(district_id: int | str) -> str:
-    return f"complaints:roster-version:{district_id}"
-
-
-def roster_changed(district_id: int | None) -> None:
-    """Make every cached roster of the district (of every district, with None) stale."""
-    key = _version_key(district_id if district_id is not None else ALL)
-
-    def bump() -> None:
-        cache.set(key, uuid.uuid4().hex, timeout=None)
-
-    bump()
-    # Again on commit, so that a value computed from the old rows meanwhile is not kept.
-    transaction.on_commit(bump)
-
-
-def _versions(district_id: int) -> tuple[str, str]:
-    keys = [_version_key(district_id), _version_key(ALL)]
-    found = cache.get_many(keys)
-    versions = []
-    for key in keys:
-        version = found.get(key)
-        if version is None:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(key) or ""
-        versions.append(version)
-    return versions[0], versions[1]
-
-
 def cached_for_roster(name: str, district_id: int, compute: Callable[[], T]) -> T:
-    """`compute()`'s value for this district's roster version, today's date and the language."""
-    raw = repr(
-        (
-            name,
-            district_id,
-            *_versions(district_id),
-            timezone.localdate().isoformat(),
-            translation.get_language(),
-        )
-    )
-    key = f"complaints:roster:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
-
-
-def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    roster_changed(None if kwargs.get("raw") else district_of(instance))
+    """`compute()`'s value until the district's roster changes (or a new day, or an hour)."""
+    return cached_figures(name, district_id, compute, topic=ROSTER, timeout=TIMEOUT)
 
 
 def connect_signals() -> None:
     """Called from `ComplaintsConfig.ready()`."""
-    for model in ROSTER_MODELS:
-        uid = f"complaints-roster-{model._meta.label_lower}"
-        post_save.connect(_on_write, sender=model, dispatch_uid=uid)
-        post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+    watch_topic(ROSTER, ROSTER_MODELS)
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,20 @@ IGNORED_MODELS = {
 }
 
 
-def _version_key(district_id: int | str) -> str:
-    return f"srp:data-version:{district_id}"
+# Figures that depend on a few models only (the public roster: schools, years, staff) may be
+# cached under a narrower topic, changed only by writes to those models, so that the district's
+# other writes (a complaint filed every second) leave them. Every write changes DATA.
+DATA = "data"
+_topics: dict[str, frozenset[str]] = {}
+
+
+def watch_topic(topic: str, watched: Iterable[type[models.Model]]) -> None:
+    """Declare a topic changed by writes to `watched` models only (call from `ready()`)."""
+    _topics[topic] = frozenset(model._meta.label_lower for model in watched)
+
+
+def _version_key(district_id: int | str, topic: str = DATA) -> str:
+    return f"srp:{topic}-version:{district_id}"
 
 
 # Within one request the versions are read from the cache once (a query with the database
@@ -73,9 +85,12 @@ def _request_finished(**kwargs: Any) -> None:
     _request.bumped = None
 
 
-def data_versions(district_id: int | None) -> tuple[str, str]:
-    """The (district, global) data versions, creating either when the cache has none."""
-    keys = [_version_key(district_id if district_id is not None else GLOBAL), _version_key(GLOBAL)]
+def data_versions(district_id: int | None, topic: str = DATA) -> tuple[str, str]:
+    """The (district, global) versions of a topic, creating either when the cache has none."""
+    keys = [
+        _version_key(district_id if district_id is not None else GLOBAL, topic),
+        _version_key(GLOBAL, topic),
+    ]
     remembered = _remembered()
     if remembered is not None and all(key in remembered for key in keys):
         return remembered[keys[0]], remembered[keys[1]]
@@ -92,15 +107,15 @@ def data_versions(district_id: int | None) -> tuple[str, str]:
     return versions[0], versions[1]
 
 
-def data_changed(district_id: int | None = None) -> None:
-    """Mark a district's figures (or, with None, every district's) as stale.
+def data_changed(district_id: int | None = None, topic: str = DATA) -> None:
+    """Mark a district's figures (or, with None, every district's) of a topic as stale.
 
     The version changes now, so this request sees its own write, and again when the transaction
     commits, so that a value another request computed from the old rows in between is not kept.
     A request that writes several rows in one transaction changes the version once now and once
     on commit, not twice per row (each change is a cache write, a query with the database cache).
     """
-    key = _version_key(district_id if district_id is not None else GLOBAL)
+    key = _version_key(district_id if district_id is not None else GLOBAL, topic)
 
     def bump() -> None:
         version = uuid.uuid4().hex
@@ -130,11 +145,14 @@ def _bump_pending(connection: Any, key: str) -> bool:
     )
 
 
-def cache_key(name: str, district_id: int | None, parts: Iterable[Any] = ()) -> str:
-    district_version, global_version = data_versions(district_id)
+def cache_key(
+    name: str, district_id: int | None, parts: Iterable[Any] = (), topic: str = DATA
+) -> str:
+    district_version, global_version = data_versions(district_id, topic)
     raw = repr(
         (
             name,
+            topic,
             district_id,
             district_version,
             global_version,
@@ -153,13 +171,14 @@ def cached_figures(
     *,
     parts: Iterable[Any] = (),
     timeout: int = DEFAULT_TIMEOUT,
+    topic: str = DATA,
 ) -> T:
     """`compute()`'s result for this district, data version, day, language and `parts`.
 
     `parts` names everything else the result depends on (the user's schools, a year): two
     requests with equal parts must be allowed to see the same value. The value must pickle.
     """
-    key = cache_key(name, district_id, parts)
+    key = cache_key(name, district_id, parts, topic)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -207,15 +226,23 @@ def _watched(sender: type[models.Model]) -> bool:
     )
 
 
+def _changed(instance: models.Model) -> None:
+    district_id = district_of(instance)
+    data_changed(district_id)
+    label = instance._meta.label_lower
+    for topic, labels in _topics.items():
+        if label in labels:
+            data_changed(district_id, topic)
+
+
 def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if kwargs.get("raw") or not _watched(sender):
-        return
-    data_changed(district_of(instance))
+    if not kwargs.get("raw") and _watched(sender):
+        _changed(instance)
 
 
 def _on_m2m(sender: Any, instance: models.Model, action: str, **kwargs: Any) -> None:
     if action.startswith("post_") and _watched(type(instance)):
-        data_changed(district_of(instance))
+        _changed(instance)
 
 
 def connect_signals() -> None:

@@ -205,3 +205,20 @@ def test_a_request_writing_many_rows_changes_the_version_once_now_and_once_on_co
         figures._request_finished()
     assert writes.count(key) == 2
     assert writes.count(figures._version_key(OTHER)) == 3
+
+
+def test_a_topic_changes_only_with_its_own_models(world, monkeypatch):
+    from srp.models import School
+
+    monkeypatch.setattr(figures, "_topics", dict(figures._topics))  # the topic ends with the test
+    figures.watch_topic("test-schools", [School])
+    calls, compute = counter()
+    figures.cached_figures("t", world.district.pk, compute, topic="test-schools")
+    CallFactory(school=world.school_a)  # a write in the district, outside the topic
+    figures.cached_figures("t", world.district.pk, compute, topic="test-schools")
+    assert len(calls) == 1
+
+    world.school_b.name = "Birch Middle School"
+    world.school_b.save()
+    figures.cached_figures("t", world.district.pk, compute, topic="test-schools")
+    assert len(calls) == 2
