@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+PUBLISHED = "reports-published"
+
 
 class ReportsConfig(AppConfig):
     name = "reports"
@@ -37,3 +39,8 @@ class ReportsConfig(AppConfig):
             )
         )
         registry.add_demo_seeder(DemoSeeder("reports", seed_reports, order=900))
+        # What is drawn from a published snapshot changes only when a report is (re)published.
+        from reports.models import PublishedReport
+        from srp.cache import watch_topic
+
+        watch_topic(PUBLISHED, [PublishedReport])

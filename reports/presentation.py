@@ -33,7 +33,7 @@ from incidents.models import (
 )
 from notices.selectors import STATE_LABELS as NOTICE_LABELS
 from reports.charts import bar_chart
-from srp.cache import cached_figures
+from srp.cache import DATA, cached_figures
 
 
 @dataclass
@@ -545,7 +545,7 @@ def table_rows_for_csv(table: Table) -> tuple[list[str], list[list[Any]]]:
 
 
 def rendered_body(
-    report: dict[str, Any], *, district_id: int, parts: tuple[Any, ...]
+    report: dict[str, Any], *, district_id: int, parts: tuple[Any, ...], topic: str = DATA
 ) -> dict[str, Any]:
     """The page's table of contents (`key`, `heading` per section) and the HTML of every section
     (`reports/_report_body.html`), rendered once per report and language and kept like the
@@ -562,6 +562,6 @@ def rendered_body(
             "body": render_to_string("reports/_report_body.html", {"sections": sections}),
         }
 
-    rendered = cached_figures("reports.report_body", district_id, compute, parts=parts)
+    rendered = cached_figures("reports.report_body", district_id, compute, parts=parts, topic=topic)
     # The template engine escaped every value when it rendered the body.
     return {"nav": rendered["nav"], "body": mark_safe(rendered["body"])}  # noqa: S308

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, Provider
+from reports.apps import PUBLISHED
 from reports.exports import report_csv_zip, report_filename, report_json
 from reports.models import PublishedReport
 from reports.pdf import render_annual_report_pdf
@@ -87,6 +88,7 @@ def _render_public(request, district, report, published) -> HttpResponse:
             report.snapshot,
             district_id=district.pk,
             parts=("published", report.pk, report.published_at.isoformat()),
+            topic=PUBLISHED,
         )
     return render(
         request,
@@ -114,6 +116,7 @@ def public_pdf(request: HttpRequest, district_code: str, label: str) -> HttpResp
         published.district_id,
         lambda: render_annual_report_pdf(published.snapshot),
         parts=(published.pk, published.published_at.isoformat()),
+        topic=PUBLISHED,
     )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -48,12 +48,18 @@ def _get_year(request: HttpRequest, label: str) -> SchoolYear:
     return get_object_or_404(SchoolYear, district=request.scope.district, label=label)
 
 
-def _scope_part(school_ids: frozenset[int] | None) -> str | tuple[int, ...]:
-    return "district" if school_ids is None else tuple(sorted(school_ids))
-
-
 def _version(report: dict[str, Any]) -> str:
     return "public" if report["public"] else "internal"
+
+
+def _report_key(
+    school_year: SchoolYear, school_ids: frozenset[int] | None, public: bool
+) -> tuple[Any, ...]:
+    """What identifies one computed report, and everything cached from it: the year, the schools
+    its reader may see (None: the whole district) and the version. A principal never gets the
+    district's figures, and the unsuppressed internal report never answers for the public one."""
+    scope = "district" if school_ids is None else tuple(sorted(school_ids))
+    return (school_year.pk, scope, "public" if public else "internal")
 
 
 def cached_report(
@@ -64,14 +70,7 @@ def cached_report(
     public: bool = False,
 ) -> dict[str, Any]:
     """The annual report (the public, suppressed version if `public`), computed once and kept
-    until a record of the district changes (`srp.cache`; today's date is part of the key).
-
-    The key names the year, the schools the reader may see (None: the whole district) and the
-    version, so a principal never gets the district's figures and the unsuppressed internal
-    report never answers for the public one, or the reverse.
-    """
-    scope = _scope_part(school_ids)
-    version = "public" if public else "internal"
+    until a record of the district changes (`srp.cache`; today's date is part of the key)."""
 
     def compute() -> dict[str, Any]:
         if public:
@@ -85,20 +84,19 @@ def cached_report(
         "reports.annual_report",
         district.pk,
         compute,
-        parts=(school_year.pk, scope, version),
+        parts=_report_key(school_year, school_ids, public),
     )
 
 
-def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any]]:
+def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any], tuple]:
+    """The year, its report as this reader may see it, and the report's key (`_report_key`)."""
     school_ids = _school_ids(request)
     year = _get_year(request, label)
+    public = request.GET.get("version") == "public" and school_ids is None
     report = cached_report(
-        district=request.scope.district,
-        school_year=year,
-        school_ids=school_ids,
-        public=request.GET.get("version") == "public" and school_ids is None,
+        district=request.scope.district, school_year=year, school_ids=school_ids, public=public
     )
-    return year, report
+    return year, report, _report_key(year, school_ids, public)
 
 
 def _download(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
@@ -134,12 +132,8 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 
 def report_detail(request: HttpRequest, label: str) -> HttpResponse:
-    year, report = _report(request, label)
-    rendered = rendered_body(
-        report,
-        district_id=request.scope.district.pk,
-        parts=(year.pk, _scope_part(_school_ids(request)), _version(report)),
-    )
+    year, report, key = _report(request, label)
+    rendered = rendered_body(report, district_id=request.scope.district.pk, parts=key)
     published = PublishedReport.objects.filter(
         district=request.scope.district, school_year=year
     ).first()
@@ -160,24 +154,24 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
-    year, report = _report(request, label)
+    _year, report, key = _report(request, label)
     # Seconds of WeasyPrint at scale: kept with the report it was made from.
     data = cached_figures(
         "reports.annual_report_pdf",
         request.scope.district.pk,
         lambda: render_annual_report_pdf(report),
-        parts=(year.pk, _scope_part(_school_ids(request)), _version(report)),
+        parts=key,
     )
     return _download(data, report_filename(report, "pdf"), "application/pdf")
 
 
 def report_csv(request: HttpRequest, label: str) -> HttpResponse:
-    _year, report = _report(request, label)
+    _year, report, _key = _report(request, label)
     return _download(report_csv_zip(report), report_filename(report, "zip"), "application/zip")
 
 
 def report_json_view(request: HttpRequest, label: str) -> HttpResponse:
-    _year, report = _report(request, label)
+    _year, report, _key = _report(request, label)
     return _download(report_json(report), report_filename(report, "json"), "application/json")
 
 

@@ -245,6 +245,19 @@ def test_public_pdf_is_made_once_per_publication(client, client_for, world, know
     first = client.get(public_url(world, "pdf")).content
     assert first.startswith(b"%PDF") and client.get(public_url(world, "pdf")).content == first
     assert len(pdf_renders) == 1 and pdf_renders[0]["public"] is True
+    # The snapshot does not change with the district's records: a new call leaves the PDF.
+    Call.objects.create(
+        district=world.district,
+        school=world.school_a,
+        call_ref="NEW-5",
+        occurred_at=dataset.at(datetime.date(2026, 4, 5)),
+        requested_by="teacher",
+        reason="fight",
+        outcome="no_action",
+        responding_staff=StaffMember.objects.filter(district=world.district).first(),
+    )
+    assert client.get(public_url(world, "pdf")).content == first
+    assert len(pdf_renders) == 1
     admin.post(url("publish"))  # a new publication (same figures): made again
     client.get(public_url(world, "pdf"))
     assert len(pdf_renders) == 2
