@@ -99,9 +99,7 @@ def _render_section(request: HttpRequest, section: DashboardSection) -> str:
     context = section.context(request)
     if context is None:
         return ""
-    return render_to_string(
-        section.template, {"section": {"template": section.template, **context}}, request
-    )
+    return render_to_string(section.template, {"section": context}, request)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
