@@ -528,11 +528,6 @@ def complaints_section(
     }
 
 
-def training_overall_from_counts(staff_member: StaffMember, today: datetime.date) -> str:
-    """`training_status(staff_member, today).overall` from the annotated counts."""
-    return status_from_counts(staff_member, today).overall
-
-
 def training_section(
     *, district: District, school_year: SchoolYear, school_ids: frozenset[int] | None, today
 ) -> dict[str, Any]:
@@ -557,7 +552,7 @@ def training_section(
         ]
     )
     for member in staff:
-        states[training_overall_from_counts(member, today)] += 1
+        states[status_from_counts(member, today).overall] += 1
     total = sum(states.values())
     complete = states[TrainingState.DONE] + states[TrainingState.ESD]
     return {
