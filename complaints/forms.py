@@ -237,9 +237,6 @@ class ComplaintForm(forms.Form):
             raise ValidationError(_("Choose a school from the list."))
         return school
 
-    def clean_staff_member(self) -> str:
-        return self.cleaned_data.get("staff_member") or ""
-
     def clean_occurred_on(self) -> datetime.date:
         day = self.cleaned_data["occurred_on"]
         today = timezone.localdate()
