@@ -1,13 +1,23 @@
-"""`manage.py import_calls --district CODE FILE.csv`: import a police agency's calls (R-16)."""
+"""`manage.py import_calls --district CODE FILE.csv`: import a police agency's calls (R-16).
+
+The file is held to the upload page's limit (`incidents.importer.MAX_IMPORT_BYTES`): the
+import checks the whole file in memory-light passes but keeps one entry per call, and a
+command-line run is no reason to accept what the page refuses.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from incidents import importer
 from incidents.importer import import_calls
 from srp.models import District
+
+MEGABYTE = 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -26,6 +36,18 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {file}.")
         with path.open("rb") as binary:
+            # The size of the file opened (not of whatever the path names a moment later),
+            # checked before a byte is read.
+            info = os.fstat(binary.fileno())
+            limit = importer.MAX_IMPORT_BYTES
+            if not stat.S_ISREG(info.st_mode):
+                raise CommandError(f"{file} is not a regular file.")
+            if info.st_size > limit:
+                raise CommandError(
+                    f"Nothing was imported: {path.name} is {info.st_size / MEGABYTE:.1f} MB; "
+                    f"the largest file accepted is {limit // MEGABYTE} MB, as on the upload page. "
+                    "Split the file by date and import each part."
+                )
             result = import_calls(binary, district=target, filename=path.name, by=None)
         if not result.ok:
             for error in result.errors:
