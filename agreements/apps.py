@@ -11,9 +11,11 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from agreements.dashboard import agreements_overview
+        from agreements.identity import own_roster_entry
         from agreements.demo import seed_agreements
         from agreements.selectors import safety_staff_school_ids
         from agreements.services import agreement_reviews_remind
+        from srp.cache import app_feeds_figures
         from srp.registry import DashboardSection, DemoSeeder, NavItem, Reminder, registry
         from srp.roles import Role
 
@@ -56,4 +58,24 @@ class AgreementsConfig(AppConfig):
             )
         )
         registry.add_demo_seeder(DemoSeeder("agreements", seed_agreements, order=20))
+        # A roster entry of one's own may be a complaint's subject: it narrows what one sees.
+        registry.add_identity_narrower("agreements.roster_entry", own_roster_entry)
+        # Review reminders are bookkeeping.
+        app_feeds_figures(
+            self,
+            ignore=["ReviewReminder"],
+            district_paths={
+                "LiaisonLink": "provider.district_id",
+                "StaffAssignment": "staff_member.district_id",
+                "AgreementElement": "agreement.district_id",
+                "AnnualReview": "agreement.district_id",
+                "EngagementEvent": "review.agreement.district_id",
+                "EngagementAttachment": "event.review.agreement.district_id",
+                "BoardAdoption": "agreement.district_id",
+                "TrainingRecord": "staff_member.district_id",
+                "EsdDocumentation": "staff_member.district_id",
+                "HiringRecord": "staff_member.district_id",
+                "PerformanceEvaluation": "staff_member.district_id",
+            },
+        )
         registry.add_reminder(Reminder("agreements.review_due", agreement_reviews_remind, order=20))

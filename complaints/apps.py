@@ -19,6 +19,7 @@ class ComplaintsConfig(AppConfig):
             Reminder,
             registry,
         )
+        from srp.cache import app_feeds_figures
         from srp.roles import Role
 
         readers = frozenset({Role.PROGRAM_ADMIN, Role.INVESTIGATOR, Role.AGENCY_LIAISON})
@@ -60,3 +61,15 @@ class ComplaintsConfig(AppConfig):
         registry.add_demo_seeder(DemoSeeder("complaints", demo.seed, order=40))
         registry.add_reminder(Reminder("complaints.due", reminders.run, order=30))
         roster.connect_signals()
+        # An investigator sees the complaints assigned to them, a liaison those referred to
+        # their provider.
+        registry.add_personal_roles(Role.INVESTIGATOR, Role.AGENCY_LIAISON)
+        # The log of who opened a complaint and reminder bookkeeping feed no figure.
+        app_feeds_figures(
+            self,
+            ignore=["AccessLog", "ReminderSent"],
+            district_paths={
+                name: "complaint.district_id"
+                for name in ("Allegation", "Attachment", "Event", "InvestigationNote", "Extension")
+            },
+        )

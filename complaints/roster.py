@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import models
+from django.urls import reverse
 
 from agreements.models import StaffAssignment, StaffMember
-from srp.cache import cached_figures, watch_topic
+from srp.cache import cached_figures, public, watch_topic
 from srp.models import District, School, SchoolYear
+from srp.registry import CachedSurface, registry
 
 T = TypeVar("T")
 
@@ -28,16 +30,26 @@ ROSTER_MODELS: tuple[type[models.Model], ...] = (
     StaffAssignment,
 )
 TIMEOUT = 60 * 60
+# What is kept under the roster's topic: the roster and the blank intake form drawn from it.
+ROSTER_SURFACES = ("public-roster", "intake-form")
 
 
 def cached_for_roster(name: str, district_id: int, compute: Callable[[], T]) -> T:
-    """`compute()`'s value until the district's roster changes (or a new day, or an hour)."""
-    return cached_figures(name, district_id, compute, topic=ROSTER, timeout=TIMEOUT)
+    """`compute()`'s value until the district's roster changes (or a new day, or an hour).
+
+    Public: one value per district for every visitor, never anything of a reader's."""
+    return cached_figures(name, public(district_id), compute, topic=ROSTER, timeout=TIMEOUT)
+
+
+def _intake_paths(district: District) -> list[str]:
+    return [reverse("complaints_public:intake", kwargs={"district_code": district.code})]
 
 
 def connect_signals() -> None:
     """Called from `ComplaintsConfig.ready()`."""
     watch_topic(ROSTER, ROSTER_MODELS)
+    for name in ROSTER_SURFACES:
+        registry.add_cached_surface(CachedSurface(name, _intake_paths, public=True))
 
 
 @dataclass(frozen=True)

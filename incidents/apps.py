@@ -10,7 +10,8 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from incidents import dashboard, demo, reminders
+        from incidents import dashboard, demo, paging, reminders
+        from srp.cache import app_feeds_figures
         from srp.registry import DemoSeeder, NavItem, Reminder, registry
         from srp.roles import Role
 
@@ -52,6 +53,17 @@ class IncidentsConfig(AppConfig):
             )
         )
         registry.add_nav_group("incidents", _("Calls and incidents"))
+        # Safety staff see their own calls, school staff their own requests, and principals and
+        # safety staff the outside-agency requests they logged.
+        registry.add_personal_roles(Role.SAFETY_STAFF, Role.SCHOOL_STAFF, Role.PRINCIPAL)
+        app_feeds_figures(
+            self,
+            district_paths={
+                "StudentInvolved": "call.district_id",
+                "LawEnforcementActivity": "call.district_id",
+            },
+        )
+        paging.register_surfaces()
         dashboard.register()
         registry.add_demo_seeder(DemoSeeder("incidents", demo.seed, order=40))
         registry.add_reminder(

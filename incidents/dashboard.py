@@ -102,7 +102,6 @@ def register() -> None:
             roles=frozenset({Role.SAFETY_STAFF}),
             context=safety_staff_section,
             order=40,
-            per_user=True,
         )
     )
     registry.add_dashboard_section(
@@ -121,7 +120,6 @@ def register() -> None:
             roles=frozenset({Role.SCHOOL_STAFF}),
             context=school_staff_section,
             order=39,
-            per_user=True,
         )
     )
     registry.add_dashboard_section(

@@ -3,9 +3,9 @@
 Four costs grew with the data or the rows shown (docs/performance.md):
 
 * the paginator's `COUNT(*)` over every matching record (all the calls of a district on the
-  unfiltered list): the count is cached per district with `srp.cache.cached_figures`, keyed by the
-  SQL of the filtered, scoped query, so any write to the district, another filter or another scope
-  counts again;
+  unfiltered list): the count is cached for the reader's scope with `srp.cache.cached_figures`,
+  keyed by the SQL of the filtered query, so any write to the district, another filter or another
+  reader identity counts again;
 * finding a page's rows can read many more (the incidents list): the page's ids are cached the
   same way;
 * `LIMIT 50 OFFSET n` computes the selected columns, joins and per-row subqueries (the call's
@@ -19,56 +19,86 @@ Four costs grew with the data or the rows shown (docs/performance.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from srp.cache import cached_figures
+from srp.registry import CachedSurface, registry
+from srp.scope import Scope
+
+if TYPE_CHECKING:
+    from srp.models import District
 
 T = TypeVar("T")
+
+LIST_COUNT = "incidents:list-count"
+LIST_PAGE = "incidents:list-page"
+ROWS_HTML = "incidents:rows-html"
+FILTER_OPTIONS = "incidents:filter-options"
+
+
+def list_paths(district: District) -> list[str]:
+    """The paged lists and their filters, for the reader matrix test (`srp.registry`)."""
+    names = (
+        "call_list",
+        "activity_list",
+        "intervention_list",
+        "restraint_list",
+        "incident_list",
+        "agency_request_list",
+    )
+    return [reverse(f"incidents:{name}") for name in names]
+
+
+def register_surfaces() -> None:
+    for name in (LIST_COUNT, LIST_PAGE, ROWS_HTML, FILTER_OPTIONS):
+        registry.add_cached_surface(CachedSurface(name, list_paths))
 
 
 def _cached(
     name: str,
-    district_id: int,
+    scope: Scope,
     qs: QuerySet,
     compute: Callable[[], T],
     *,
     empty: Any,
-    parts: tuple[Any, ...] = (),
+    key: tuple[Any, ...] = (),
 ) -> T:
-    """`compute()` cached for this district's data version (and day and language), keyed by
-    `qs`'s SQL: its scope, filters, order and slice."""
+    """`compute()` cached for this reader's scope and the district's data version (and day and
+    language), keyed by `qs`'s SQL: its filters, order and slice."""
     try:
         sql = str(qs.query)
     except EmptyResultSet:
         return empty
-    return cached_figures(name, district_id, compute, parts=(qs.model._meta.label, sql, *parts))
+    return cached_figures(name, scope, compute, key=(qs.model._meta.label, sql, *key))
 
 
 def cached_rows_html(
     *,
-    district_id: int,
+    scope: Scope,
     template_name: str,
     qs: QuerySet,
     context: Callable[[], dict[str, Any]],
-    parts: tuple[Any, ...] = (),
+    key: tuple[Any, ...] = (),
 ) -> str:
-    """`template_name` rendered with `context()`, which shows the records of `qs` and nothing
-    that depends on the viewer; cached until the district's data changes. `parts` names anything
-    else the HTML depends on (the state of a running clock)."""
+    """`template_name` rendered with `context()` (without the request: no form token or other
+    control of the reader's), which shows the records of `qs`; cached for the reader's scope until
+    the district's data changes. `key` names anything else the HTML depends on (the state of a
+    running clock)."""
     return _cached(
-        "incidents:rows-html",
-        district_id,
+        ROWS_HTML,
+        scope,
         qs,
         lambda: render_to_string(template_name, context()),
         empty=None,
-        parts=(template_name, timezone.get_current_timezone_name(), *parts),
+        key=(template_name, timezone.get_current_timezone_name(), *key),
     ) or render_to_string(template_name, context())
 
 
@@ -98,33 +128,31 @@ class ListPage(Page):
         super().__init__(rows, number, paginator)
         self.ids_query = ids_query
 
-    def rows_html(self, template_name: str, parts: tuple[Any, ...] = ()) -> str:
+    def rows_html(self, template_name: str, key: tuple[Any, ...] = ()) -> str:
         """The page's rows written by `template_name` (given `page`), cached."""
         return cached_rows_html(
-            district_id=self.paginator.district_id,
+            scope=self.paginator.scope,
             template_name=template_name,
             qs=self.ids_query,
             context=lambda: {"page": self},
-            parts=parts,
+            key=key,
         )
 
 
 class ListPaginator(Paginator):
     """Pages of `rows` (a queryset with its ordering, joins and annotations), counted once per
-    district data version."""
+    district data version and reader identity (`scope`)."""
 
-    def __init__(self, rows: QuerySet, per_page: int, *, district_id: int) -> None:
+    def __init__(self, rows: QuerySet, per_page: int, *, scope: Scope) -> None:
         super().__init__(rows.values_list("pk", flat=True), per_page)
         self.rows = rows
-        self.district_id = district_id
+        self.scope = scope
 
     @cached_property
     def count(self) -> int:
         ids = self.object_list
-        return _cached("incidents:list-count", self.district_id, ids, ids.count, empty=0)
+        return _cached(LIST_COUNT, self.scope, ids, ids.count, empty=0)
 
     def _get_page(self, ids: Any, number: int, paginator: Paginator) -> Page:
-        page_ids = _cached(
-            "incidents:list-page", self.district_id, ids, lambda: list(ids), empty=[]
-        )
+        page_ids = _cached(LIST_PAGE, self.scope, ids, lambda: list(ids), empty=[])
         return ListPage(_Rows(page_ids, self.rows), number, self, ids)

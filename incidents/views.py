@@ -49,7 +49,7 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
-from incidents.paging import ListPage, ListPaginator, cached_rows_html
+from incidents.paging import FILTER_OPTIONS, ListPage, ListPaginator, cached_rows_html
 from incidents.services import (
     IncidentError,
     activity_create,
@@ -90,7 +90,7 @@ def _show_error(request: HttpRequest, form: Any, error: IncidentError) -> None:
 
 
 def _page(request: HttpRequest, qs: Any) -> ListPage:
-    paginator = ListPaginator(qs, PAGE_SIZE, district_id=request.scope.district.pk)
+    paginator = ListPaginator(qs, PAGE_SIZE, scope=request.scope)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -104,20 +104,18 @@ def _filter_form(request: HttpRequest, **codes: Any) -> CallFilterForm:
     """The list filter; `codes` sets the reason and outcome choices and labels of a list.
 
     The school and staff options (every staff member of the district) are written once per
-    district data version and set of schools in scope, not on every request.
+    district data version and reader identity, not on every request.
     """
     scope = request.scope
     schools = selectors.schools_for_writing(scope)
     staff = selectors.staff_for_district(scope)
-    school_ids = selectors.call_school_ids(scope)
     options = cached_figures(
-        "incidents:filter-options",
-        scope.district.pk,
+        FILTER_OPTIONS,
+        scope,
         lambda: CallFilterForm.written_options_for(
             schools=schools.only("pk", "name"),
             staff=staff.only("pk", "first_name", "last_name"),
         ),
-        parts=("all" if school_ids is None else sorted(school_ids),),
     )
     return CallFilterForm(
         request.GET or None, schools=schools, staff=staff, options=options, **codes
@@ -702,7 +700,7 @@ def restraint_list(request: HttpRequest) -> HttpResponse:
         report.is_late = any(c.late for c in report.clocks)
     # The rows change when the records do or when a clock runs out: both are in the key.
     states = tuple((r.pk, tuple(c.state for c in r.clocks)) for r in page)
-    rows = page.rows_html("incidents/_restraint_rows.html", parts=states)
+    rows = page.rows_html("incidents/_restraint_rows.html", key=states)
     return render(
         request,
         "incidents/restraint_list.html",
@@ -901,7 +899,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             **_list_context(request, calls, "incidents/_incident_calls.html"),
             "interventions_html": cached_rows_html(
-                district_id=request.scope.district.pk,
+                scope=request.scope,
                 template_name="incidents/_incident_interventions.html",
                 qs=interventions,
                 context=lambda: {"interventions": interventions},

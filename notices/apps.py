@@ -20,6 +20,7 @@ class NoticesConfig(AppConfig):
             Reminder,
             registry,
         )
+        from srp.cache import app_feeds_figures
         from srp.roles import Role
 
         readers = frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER})
@@ -48,3 +49,13 @@ class NoticesConfig(AppConfig):
         )
         registry.add_demo_seeder(DemoSeeder("notices", demo.seed, order=50))
         registry.add_reminder(Reminder("notices.late", send_late_notice_reminders, order=40))
+        # Archives being built and reminder bookkeeping feed no figure.
+        app_feeds_figures(
+            self,
+            ignore=["NoticeArchive", "NoticeArchivePart", "LateNoticeReminder"],
+            district_paths={
+                "NoticeTranslation": "notice.district_id",
+                "Delivery": "school.district_id",
+                "DeliveryEvidence": "delivery.school.district_id",
+            },
+        )

@@ -41,6 +41,9 @@ class ReportsConfig(AppConfig):
         registry.add_demo_seeder(DemoSeeder("reports", seed_reports, order=900))
         # What is drawn from a published snapshot changes only when a report is (re)published.
         from reports.models import PublishedReport
-        from srp.cache import watch_topic
+        from reports.presentation import register_surfaces
+        from srp.cache import app_feeds_figures, watch_topic
 
         watch_topic(PUBLISHED, [PublishedReport])
+        app_feeds_figures(self)
+        register_surfaces()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,11 @@ from incidents.models import (
 )
 from notices.selectors import STATE_LABELS as NOTICE_LABELS
 from reports.charts import bar_chart
-from srp.cache import DATA, cached_figures
+from srp.cache import DATA, Audience, PublicAudience, cached_figures
+from srp.registry import CachedSurface, registry
+
+if TYPE_CHECKING:
+    from srp.models import District
 
 
 @dataclass
@@ -544,15 +549,51 @@ def table_rows_for_csv(table: Table) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+# What `srp.cache` keeps of reports: a reader's report, its drawn body and PDF; a published
+# snapshot's body and PDF (public).
+ANNUAL_REPORT = "reports.annual_report"
+REPORT_BODY = "reports.report_body"
+ANNUAL_REPORT_PDF = "reports.annual_report_pdf"
+PUBLISHED_BODY = "reports.published_body"
+PUBLISHED_PDF = "reports.published_pdf"
+
+
+def _reader_paths(district: District) -> list[str]:
+    years = district.school_years.order_by("-starts_on")[:1]
+    return [
+        reverse(name, args=[year.label])
+        for year in years
+        for name in ("reports:detail", "reports:pdf", "reports:board_packet")
+    ] + [f"{reverse('reports:detail', args=[year.label])}?version=public" for year in years]
+
+
+def _public_paths(district: District) -> list[str]:
+    years = district.school_years.order_by("-starts_on")[:1]
+    return [
+        reverse(name, kwargs={"district_code": district.code, "label": year.label})
+        for year in years
+        for name in ("reports_public:report", "reports_public:pdf")
+    ]
+
+
+def register_surfaces() -> None:
+    """Called from `ReportsConfig.ready()`."""
+    for name in (ANNUAL_REPORT, REPORT_BODY, ANNUAL_REPORT_PDF):
+        registry.add_cached_surface(CachedSurface(name, _reader_paths))
+    for name in (PUBLISHED_BODY, PUBLISHED_PDF):
+        registry.add_cached_surface(CachedSurface(name, _public_paths, public=True))
+
+
 def rendered_body(
-    report: dict[str, Any], *, district_id: int, parts: tuple[Any, ...], topic: str = DATA
+    report: dict[str, Any], *, audience: Audience, key: tuple[Any, ...], topic: str = DATA
 ) -> dict[str, Any]:
     """The page's table of contents (`key`, `heading` per section) and the HTML of every section
     (`reports/_report_body.html`), rendered once per report and language and kept like the
     figures (`srp.cache`): the sections hold about 2,000 table cells at the scale of a large
     district, and rendering them cost most of a warm page's time.
 
-    `parts` must identify `report` (year, readers' schools, version; or the publication).
+    `audience` is the reader's scope, or `public(district)` for a published snapshot; `key`
+    must identify `report` for that audience (year and version; or the publication).
     """
 
     def compute() -> dict[str, Any]:
@@ -562,6 +603,7 @@ def rendered_body(
             "body": render_to_string("reports/_report_body.html", {"sections": sections}),
         }
 
-    rendered = cached_figures("reports.report_body", district_id, compute, parts=parts, topic=topic)
+    name = PUBLISHED_BODY if isinstance(audience, PublicAudience) else REPORT_BODY
+    rendered = cached_figures(name, audience, compute, key=key, topic=topic)
     # The template engine escaped every value when it rendered the body.
     return {"nav": rendered["nav"], "body": mark_safe(rendered["body"])}  # noqa: S308

@@ -14,8 +14,8 @@ from reports.apps import PUBLISHED
 from reports.exports import report_csv_zip, report_filename, report_json
 from reports.models import PublishedReport
 from reports.pdf import render_annual_report_pdf
-from reports.presentation import rendered_body
-from srp.cache import cached_figures
+from reports.presentation import PUBLISHED_PDF, rendered_body
+from srp.cache import cached_figures, public
 from srp.models import District
 
 
@@ -86,8 +86,8 @@ def _render_public(request, district, report, published) -> HttpResponse:
         # The publication's id and time identify the snapshot (a new publication replaces it).
         rendered = rendered_body(
             report.snapshot,
-            district_id=district.pk,
-            parts=("published", report.pk, report.published_at.isoformat()),
+            audience=public(district),
+            key=("published", report.pk, report.published_at.isoformat()),
             topic=PUBLISHED,
         )
     return render(
@@ -112,10 +112,10 @@ def public_pdf(request: HttpRequest, district_code: str, label: str) -> HttpResp
     published = _published(_district(district_code), label)
     # Seconds of WeasyPrint on a public URL: made once per publication, day and language.
     data = cached_figures(
-        "reports.published_pdf",
-        published.district_id,
+        PUBLISHED_PDF,
+        public(published.district_id),
         lambda: render_annual_report_pdf(published.snapshot),
-        parts=(published.pk, published.published_at.isoformat()),
+        key=(published.pk, published.published_at.isoformat()),
         topic=PUBLISHED,
     )
     response = HttpResponse(data, content_type="application/pdf")

@@ -23,14 +23,15 @@ from reports.packages import (
     state_package_csv_files,
 )
 from reports.pdf import render_annual_report_pdf, render_board_packet_pdf, render_state_package_pdf
-from reports.presentation import rendered_body
+from reports.presentation import ANNUAL_REPORT, ANNUAL_REPORT_PDF, rendered_body
 from reports.public import public_report
 from reports.selectors import annual_report
 from reports.services import ReportError, report_publish, report_withdraw
 from srp.cache import cached_figures
 from srp.history import render_history
-from srp.models import District, SchoolYear
+from srp.models import SchoolYear
 from srp.roles import Role
+from srp.scope import Scope
 
 READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
 
@@ -39,6 +40,10 @@ def _school_ids(request: HttpRequest) -> frozenset[int] | None:
     """None (the whole district) for administrators and board members; else the principal's."""
     scope = request.scope
     scope.require(*READERS)
+    return _reader_school_ids(scope)
+
+
+def _reader_school_ids(scope: Scope) -> frozenset[int] | None:
     if scope.has(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER):
         return None
     return scope.school_ids(Role.PRINCIPAL)
@@ -52,39 +57,28 @@ def _version(report: dict[str, Any]) -> str:
     return "public" if report["public"] else "internal"
 
 
-def _report_key(
-    school_year: SchoolYear, school_ids: frozenset[int] | None, public: bool
-) -> tuple[Any, ...]:
-    """What identifies one computed report, and everything cached from it: the year, the schools
-    its reader may see (None: the whole district) and the version. A principal never gets the
-    district's figures, and the unsuppressed internal report never answers for the public one."""
-    scope = "district" if school_ids is None else tuple(sorted(school_ids))
-    return (school_year.pk, scope, "public" if public else "internal")
+def _report_key(school_year: SchoolYear, public: bool) -> tuple[Any, ...]:
+    """What identifies one computed report for a reader, and everything cached from it: the year
+    and the version (the reader's schools come with their scope's cache identity). The
+    unsuppressed internal report never answers for the public one."""
+    return (school_year.pk, "public" if public else "internal")
 
 
-def cached_report(
-    *,
-    district: District,
-    school_year: SchoolYear,
-    school_ids: frozenset[int] | None = None,
-    public: bool = False,
-) -> dict[str, Any]:
-    """The annual report (the public, suppressed version if `public`), computed once and kept
-    until a record of the district changes (`srp.cache`; today's date is part of the key)."""
+def cached_report(*, scope: Scope, school_year: SchoolYear, public: bool = False) -> dict[str, Any]:
+    """The annual report as this reader may see it (the whole district, or a principal's
+    schools; the public, suppressed version if `public`), computed once and kept for the reader's
+    identity until a record of the district changes (`srp.cache`; today's date is in the key)."""
+    school_ids = _reader_school_ids(scope)
 
     def compute() -> dict[str, Any]:
         if public:
-            internal = cached_report(
-                district=district, school_year=school_year, school_ids=school_ids
-            )
-            return public_report(internal)
-        return annual_report(district=district, school_year=school_year, school_ids=school_ids)
+            return public_report(cached_report(scope=scope, school_year=school_year))
+        return annual_report(
+            district=scope.district, school_year=school_year, school_ids=school_ids
+        )
 
     return cached_figures(
-        "reports.annual_report",
-        district.pk,
-        compute,
-        parts=_report_key(school_year, school_ids, public),
+        ANNUAL_REPORT, scope, compute, key=_report_key(school_year, public)
     )
 
 
@@ -93,10 +87,8 @@ def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any
     school_ids = _school_ids(request)
     year = _get_year(request, label)
     public = request.GET.get("version") == "public" and school_ids is None
-    report = cached_report(
-        district=request.scope.district, school_year=year, school_ids=school_ids, public=public
-    )
-    return year, report, _report_key(year, school_ids, public)
+    report = cached_report(scope=request.scope, school_year=year, public=public)
+    return year, report, _report_key(year, public)
 
 
 def _download(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
@@ -133,7 +125,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 def report_detail(request: HttpRequest, label: str) -> HttpResponse:
     year, report, key = _report(request, label)
-    rendered = rendered_body(report, district_id=request.scope.district.pk, parts=key)
+    rendered = rendered_body(report, audience=request.scope, key=key)
     published = PublishedReport.objects.filter(
         district=request.scope.district, school_year=year
     ).first()
@@ -157,10 +149,7 @@ def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
     _year, report, key = _report(request, label)
     # Seconds of WeasyPrint at scale: kept with the report it was made from.
     data = cached_figures(
-        "reports.annual_report_pdf",
-        request.scope.district.pk,
-        lambda: render_annual_report_pdf(report),
-        parts=key,
+        ANNUAL_REPORT_PDF, request.scope, lambda: render_annual_report_pdf(report), key=key
     )
     return _download(data, report_filename(report, "pdf"), "application/pdf")
 
@@ -179,7 +168,7 @@ def board_packet(request: HttpRequest, label: str) -> HttpResponse:
     request.scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
     year = _get_year(request, label)
     district = request.scope.district
-    report = cached_report(district=district, school_year=year)
+    report = cached_report(scope=request.scope, school_year=year)
     data = render_board_packet_pdf(
         report,
         agreements=agreement_status_rows(district=district, school_year=year),

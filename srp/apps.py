@@ -40,6 +40,12 @@ class SrpConfig(AppConfig):
         )
         registry.add_nav_group("srp", _("District"))
         dashboard.register()
+        # The mail outbox and sign-ins (`last_login`) feed no figure.
+        cache.app_feeds_figures(
+            self,
+            ignore=["User", "OutboundEmail", "OutboundEmailAttachment"],
+            district_paths={"Enrollment": "school.district_id"},
+        )
         cache.connect_signals()
 
 

@@ -19,35 +19,52 @@ from __future__ import annotations
 import hashlib
 import threading
 import uuid
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from django.apps import apps
+from django.apps import AppConfig
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
+from srp.registry import registry
+
+if TYPE_CHECKING:
+    from srp.models import District
+
 T = TypeVar("T")
 
 GLOBAL = "all"
 DEFAULT_TIMEOUT = 300
-# Apps whose records feed cached figures.
-WATCHED_APPS = ("srp", "agreements", "complaints", "incidents", "notices", "reports")
-# Models whose writes never change a figure: the mail outbox, sign-ins (`last_login`), the log
-# of who opened a complaint, reminder bookkeeping and archive files being built.
-IGNORED_MODELS = {
-    "srp.outboundemail",
-    "srp.outboundemailattachment",
-    "srp.user",
-    "complaints.accesslog",
-    "complaints.remindersent",
-    "agreements.reviewreminder",
-    "notices.latenoticereminder",
-    "notices.noticearchive",
-    "notices.noticearchivepart",
-}
+
+
+# Who a cached value is for ----------------------------------------------------------------------
+class Audience(Protocol):
+    """Whoever may be served a cached value: a reader's `srp.scope.Scope`, or the public."""
+
+    @property
+    def district_id(self) -> int | None: ...
+
+    def cache_identity(self) -> tuple[Any, ...]: ...
+
+
+@dataclass(frozen=True)
+class PublicAudience:
+    """Anyone at all, on a district's public pages: one value per district, never per reader."""
+
+    district_id: int
+
+    def cache_identity(self) -> tuple[Any, ...]:
+        return ("public", self.district_id)
+
+
+def public(district: District | int) -> PublicAudience:
+    """The audience of a district's public pages (the roster of the complaint form, a report)."""
+    return PublicAudience(district if isinstance(district, int) else district.pk)
 
 
 # Figures that depend on a few models only (the public roster: schools, years, staff) may be
@@ -146,19 +163,20 @@ def _bump_pending(connection: Any, key: str) -> bool:
 
 
 def cache_key(
-    name: str, district_id: int | None, parts: Iterable[Any] = (), topic: str = DATA
+    name: str, audience: Audience, key: Iterable[Any] = (), topic: str = DATA
 ) -> str:
+    district_id = audience.district_id
     district_version, global_version = data_versions(district_id, topic)
     raw = repr(
         (
             name,
             topic,
-            district_id,
+            audience.cache_identity(),
             district_version,
             global_version,
             timezone.localdate().isoformat(),
             translation.get_language(),
-            tuple(parts),
+            tuple(key),
         )
     )
     return f"srp:figures:{name}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
@@ -166,64 +184,114 @@ def cache_key(
 
 def cached_figures(
     name: str,
-    district_id: int | None,
+    audience: Audience,
     compute: Callable[[], T],
     *,
-    parts: Iterable[Any] = (),
+    key: Iterable[Any] = (),
     timeout: int = DEFAULT_TIMEOUT,
     topic: str = DATA,
 ) -> T:
-    """`compute()`'s result for this district, data version, day, language and `parts`.
+    """`compute()`'s result for this audience, data version, day, language and `key`.
 
-    `parts` names everything else the result depends on (the user's schools, a year): two
-    requests with equal parts must be allowed to see the same value. The value must pickle.
+    The audience is who may be served the value: a reader's scope, whose `cache_identity()`
+    names everything that narrows what that reader may see, or `public(district)`. Two readers
+    with different identities never share a value. `key` names the rest of what the value
+    depends on (a year, a page's query), never who is asking. `name` must be a surface declared
+    with `registry.add_cached_surface` (the reader matrix test renders each one for each pair of
+    personas). The value must pickle.
     """
-    key = cache_key(name, district_id, parts, topic)
-    value = cache.get(key)
+    surface = registry.cached_surfaces.get(name)
+    if surface is None:
+        raise ImproperlyConfigured(
+            f"{name!r} is not a cached surface: declare it with registry.add_cached_surface()."
+        )
+    if surface.public != isinstance(audience, PublicAudience):
+        raise ImproperlyConfigured(
+            f"{name!r} is kept for "
+            + ("the public: pass public(district)" if surface.public else "a reader: pass a scope")
+        )
+    cache_key_ = cache_key(name, audience, key, topic)
+    value = cache.get(cache_key_)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        cache.set(cache_key_, value, timeout)
     return value
 
 
 # Tracing a write to its district ---------------------------------------------------------------
+# Each app declares, from its `ready()`, which of its models feed figures and how a record of
+# each reaches its district (`feeds_figures`); writes to any other model change nothing.
+DistrictOf = Callable[[models.Model], "int | None"]
+_watched: dict[str, DistrictOf] = {}
+
+
+def _path_resolver(path: str) -> DistrictOf:
+    """A record's district id found by following `path` ("call.school.district_id")."""
+    steps = path.split(".")
+
+    def resolve(instance: models.Model) -> int | None:
+        value: Any = instance
+        for step in steps:
+            try:
+                value = getattr(value, step)
+            except ObjectDoesNotExist:
+                return None
+            if value is None:
+                return None
+        return value
+
+    return resolve
+
+
+def feeds_figures(model: type[models.Model], *, district: str | DistrictOf) -> None:
+    """Declare that writes to `model` change the figures of the district its record belongs to.
+
+    `district` is the attribute path from a record to its district's id (`"district_id"`,
+    `"call.school.district_id"`) or a function of the record; it returns None for a record of no
+    district, whose write makes every district's figures stale.
+    """
+    resolver = _path_resolver(district) if isinstance(district, str) else district
+    label = model._meta.label_lower
+    _watched[label] = resolver
+    post_save.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-{label}")
+    post_delete.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-d-{label}")
+
+
+def app_feeds_figures(
+    app_config: AppConfig,
+    *,
+    ignore: Iterable[str] = (),
+    district_paths: Mapping[str, str | DistrictOf] | None = None,
+) -> None:
+    """Declare every model of an app (but its history tables and those named in `ignore`) as
+    feeding figures. A model with a `district` foreign key reaches its district through it; any
+    other must be given a path in `district_paths` (by model name), so that a new model never
+    silently feeds no district."""
+    ignored = {name.lower() for name in ignore}
+    paths = {name.lower(): path for name, path in (district_paths or {}).items()}
+    for model in app_config.get_models():
+        name = model._meta.model_name
+        if name in ignored or name.startswith("historical"):
+            continue
+        path = paths.get(name)
+        if path is None:
+            field_names = {f.name for f in model._meta.concrete_fields}
+            if name == "district":
+                path = "pk"
+            elif "district" in field_names:
+                path = "district_id"
+            else:
+                raise ImproperlyConfigured(
+                    f"{model._meta.label}: name how its records reach their district "
+                    "(district_paths) or ignore it."
+                )
+        feeds_figures(model, district=path)
+
+
 def district_of(instance: models.Model) -> int | None:
-    """The district an instance belongs to, following at most two foreign keys; None if unknown."""
-    if instance._meta.model_name == "district":
-        return instance.pk
-    seen: set[int] = set()
-    frontier = [instance]
-    for _depth in range(3):
-        following = []
-        for obj in frontier:
-            district_id = getattr(obj, "district_id", None)
-            if district_id is not None:
-                return district_id
-            if id(obj) in seen:
-                continue
-            seen.add(id(obj))
-            for field in obj._meta.concrete_fields:
-                if not field.many_to_one or field.related_model is None:
-                    continue
-                if field.related_model._meta.app_label not in WATCHED_APPS:
-                    continue
-                if getattr(obj, field.attname, None) is None:
-                    continue
-                try:
-                    following.append(getattr(obj, field.name))
-                except field.related_model.DoesNotExist:
-                    continue
-        frontier = following
-    return None
-
-
-def _watched(sender: type[models.Model]) -> bool:
-    meta = sender._meta
-    return (
-        meta.app_label in WATCHED_APPS
-        and meta.label_lower not in IGNORED_MODELS
-        and not meta.model_name.startswith("historical")
-    )
+    """The district a record of a model that feeds figures belongs to; None if unknown."""
+    resolver = _watched.get(instance._meta.label_lower)
+    return resolver(instance) if resolver is not None else None
 
 
 def _changed(instance: models.Model) -> None:
@@ -236,23 +304,18 @@ def _changed(instance: models.Model) -> None:
 
 
 def _on_write(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if not kwargs.get("raw") and _watched(sender):
+    if not kwargs.get("raw") and sender._meta.label_lower in _watched:
         _changed(instance)
 
 
 def _on_m2m(sender: Any, instance: models.Model, action: str, **kwargs: Any) -> None:
-    if action.startswith("post_") and _watched(type(instance)):
+    if action.startswith("post_") and instance._meta.label_lower in _watched:
         _changed(instance)
 
 
 def connect_signals() -> None:
-    """Called from `SrpConfig.ready()`: watch every model of the project's apps."""
-    for app_label in WATCHED_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if not _watched(model):
-                continue
-            post_save.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-{model._meta}")
-            post_delete.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-d-{model._meta}")
+    """Called from `SrpConfig.ready()`: many-to-many changes of the declared models, and the
+    versions remembered for one request."""
     m2m_changed.connect(_on_m2m, dispatch_uid="srp-cache-m2m")
     request_started.connect(_request_started, dispatch_uid="srp-cache-request-started")
     request_finished.connect(_request_finished, dispatch_uid="srp-cache-request-finished")

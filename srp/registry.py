@@ -1,7 +1,8 @@
 """Small registries through which the apps plug into shared pages without `srp` importing them.
 
 Apps register in their `AppConfig.ready()`: dashboard sections, navigation items, public links,
-demo-data seeders and, for roles whose schools come from another app, a school resolver.
+demo-data seeders, for roles whose schools come from another app a school resolver, the cached
+surfaces they draw (`srp.cache`) and what makes a reader's cached values their own.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+
 if TYPE_CHECKING:
+    from django.db.models import Expression
     from django.http import HttpRequest
 
     from srp.models import District, User
@@ -25,9 +29,24 @@ class DashboardSection:
     roles: frozenset[str]
     context: Callable[[HttpRequest], dict[str, Any] | None]
     order: int = 100
-    # The rendered section is cached until the district's data changes (`srp.cache`), shared by
-    # users with the same roles and schools; a section that depends on who is asking sets this.
-    per_user: bool = False
+    # The rendered section is cached until the district's data changes (`srp.cache`), for the
+    # reader's scope (`Scope.cache_identity()`): it is drawn from the context alone, without the
+    # request, so it can hold nothing of the reader's that the identity does not name.
+
+
+@dataclass(frozen=True)
+class CachedSurface:
+    """A value `srp.cache.cached_figures` keeps under `name`: a dashboard section, a list's
+    counts or rows, a report's body, a public page's roster.
+
+    `paths(district)` lists pages that draw it (for the reader matrix test, which renders every
+    surface for pairs of personas in both orders). `public` surfaces are kept per district and
+    shown to anyone; the others per reader identity.
+    """
+
+    name: str
+    paths: Callable[[District], list[str]]
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,9 +97,33 @@ class Registry:
     school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(default_factory=dict)
     # Menu groups: items whose URL namespace has a label here share one dropdown menu.
     nav_groups: dict[str, Any] = field(default_factory=dict)
+    cached_surfaces: dict[str, CachedSurface] = field(default_factory=dict)
+    # Roles whose holders each see their own records (an investigator's assignments), and
+    # expressions true for a membership whose user has records of their own in its district
+    # that narrow what they see (a roster entry that may be a complaint's subject): either puts
+    # the user in the reader's cache identity.
+    personal_roles: set[str] = field(default_factory=set)
+    identity_narrowers: dict[str, Callable[[User], Expression]] = field(default_factory=dict)
 
     def add_dashboard_section(self, section: DashboardSection) -> None:
         self._replace(self.dashboard_sections, section, "key")
+        self.add_cached_surface(
+            CachedSurface(f"dashboard:{section.key}", lambda district: [reverse("srp:dashboard")])
+        )
+
+    def add_cached_surface(self, surface: CachedSurface) -> None:
+        self.cached_surfaces[surface.name] = surface
+
+    def add_personal_roles(self, *roles: str) -> None:
+        """Holders of these roles see records chosen by who they are, not only by their roles
+        and schools: their cached values are their own."""
+        self.personal_roles.update(roles)
+
+    def add_identity_narrower(self, key: str, narrower: Callable[[User], Expression]) -> None:
+        """`narrower(user)`: a boolean expression over `Membership` rows (it may use
+        `OuterRef("district")`), true when the user's own records in that district narrow what
+        they may see. Evaluated in the scope's one membership query."""
+        self.identity_narrowers[key] = narrower
 
     def add_nav_item(self, item: NavItem) -> None:
         self._replace(self.nav_items, item, "url_name")

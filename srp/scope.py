@@ -7,7 +7,7 @@ Every view reaches records through a scope: district first, then school, then as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -32,6 +32,29 @@ class Scope:
     schools_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     membership_ids: dict[str, int] = field(default_factory=dict)
     districts: tuple[District, ...] = ()
+    # Whether the user's own records in the district (a roster entry) narrow what they see;
+    # True unless `build_scope` found none, so that a scope made by hand is never shared.
+    narrowed_by_own_records: bool = True
+
+    @property
+    def district_id(self) -> int | None:
+        return self.district.pk if self.district is not None else None
+
+    def cache_identity(self) -> tuple[Any, ...]:
+        """Everything that narrows what this reader may see, for keying cached values
+        (`srp.cache`): the district, the roles, the schools of each role and, whenever a held
+        role or the user's own records narrow visibility to them, the user. Two readers with
+        equal identities may be served the same value; any other two never are."""
+        if self.user is None:
+            return ("anonymous",)
+        personal = self.narrowed_by_own_records or bool(self.roles & registry.personal_roles)
+        return (
+            self.district_id,
+            tuple(sorted(self.roles)),
+            tuple(sorted((role, tuple(sorted(ids))) for role, ids in self.schools_by_role.items())),
+            self.is_host_admin,
+            self.user.pk if personal else None,
+        )
 
     @property
     def is_authenticated(self) -> bool:
@@ -83,9 +106,14 @@ ANONYMOUS_SCOPE = Scope(user=None, district=None)
 
 
 def build_scope(user: User, district_id: int | None = None) -> Scope:
+    narrowers = {
+        f"srp_narrowed_{i}": narrower(user)
+        for i, narrower in enumerate(registry.identity_narrowers.values())
+    }
     memberships = list(
         Membership.objects.active()
         .filter(user=user)
+        .annotate(**narrowers)
         .select_related("district")
         .prefetch_related("schools")
     )
@@ -98,9 +126,11 @@ def build_scope(user: User, district_id: int | None = None) -> Scope:
     roles: set[str] = set()
     schools_by_role: dict[str, frozenset[int]] = {}
     membership_ids: dict[str, int] = {}
+    narrowed = False
     for m in memberships:
         if m.district_id != district.pk:
             continue
+        narrowed = narrowed or any(getattr(m, name) for name in narrowers)
         roles.add(m.role)
         membership_ids[m.role] = m.pk
         if m.role in SCHOOL_SCOPED_ROLES:
@@ -114,6 +144,7 @@ def build_scope(user: User, district_id: int | None = None) -> Scope:
         schools_by_role=schools_by_role,
         membership_ids=membership_ids,
         districts=ordered,
+        narrowed_by_own_records=narrowed,
     )
 
 

@@ -30,6 +30,7 @@ from srp.forms import (
     SchoolYearForm,
 )
 from srp.history import render_history
+from srp.http import AuthenticatedHttpRequest
 from srp.models import District, Enrollment, Membership, School, SchoolYear
 from srp.outbox import email_queue
 from srp.registry import DashboardSection, registry
@@ -99,24 +100,20 @@ def _render_section(request: HttpRequest, section: DashboardSection) -> str:
     context = section.context(request)
     if context is None:
         return ""
-    return render_to_string(section.template, {"section": context}, request)
+    # Drawn without the request: the cached HTML holds no form token, nor the reader's name.
+    return render_to_string(section.template, {"section": context})
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     sections = []
     if scope.district is not None:
-        audience = (
-            tuple(sorted(scope.roles)),
-            sorted((role, sorted(ids)) for role, ids in scope.schools_by_role.items()),
-        )
         for section in registry.dashboard_sections:
             if scope.has(*section.roles):
+                # Kept for the reader's identity (`Scope.cache_identity()`): whoever is shown
+                # this value may see everything in it.
                 html = cached_figures(
-                    f"dashboard:{section.key}",
-                    scope.district.pk,
-                    partial(_render_section, request, section),
-                    parts=(*audience, request.user.pk if section.per_user else None),
+                    f"dashboard:{section.key}", scope, partial(_render_section, request, section)
                 )
                 if html:
                     sections.append(mark_safe(html))  # noqa: S308 - our own rendered template

@@ -3,12 +3,14 @@ users with different roles, schools or identities never share a cached value."""
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import translation
 
 from complaints.models import AccessLog
 from srp import cache as figures
+from srp.registry import CachedSurface, registry
 from tests.complaints.factories import complaint as make_complaint
 from tests.factories import MembershipFactory, UserFactory
 from tests.incidents.factories import (
@@ -18,6 +20,14 @@ from tests.incidents.factories import (
     StaffMemberFactory,
     StudentFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _test_surface(monkeypatch):
+    """A public surface named "t", for the duration of a test."""
+    surfaces = dict(registry.cached_surfaces)
+    surfaces["t"] = CachedSurface("t", lambda district: [], public=True)
+    monkeypatch.setattr(registry, "cached_surfaces", surfaces)
 
 
 def counter():
@@ -32,21 +42,21 @@ def counter():
 
 def test_a_value_is_computed_once_until_its_district_changes(world):
     calls, compute = counter()
-    first = figures.cached_figures("t", world.district.pk, compute)
-    again = figures.cached_figures("t", world.district.pk, compute)
+    first = figures.cached_figures("t", figures.public(world.district), compute)
+    again = figures.cached_figures("t", figures.public(world.district), compute)
     assert (first, again, len(calls)) == (1, 1, 1)
 
     world.school_a.name = "Alder High School"
     world.school_a.save()
-    assert figures.cached_figures("t", world.district.pk, compute) == 2
+    assert figures.cached_figures("t", figures.public(world.district), compute) == 2
 
 
 def test_a_write_in_another_district_leaves_the_value(world):
     calls, compute = counter()
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     world.other_school.name = "Orchard High School"
     world.other_school.save()
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     assert len(calls) == 1
 
 
@@ -54,18 +64,18 @@ def test_a_write_traced_through_its_parent_reaches_the_district(world):
     """A student row has no district of its own: the call it belongs to names it."""
     call = CallFactory(school=world.school_a)
     calls, compute = counter()
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     student = StudentFactory(call=call)
     assert figures.district_of(student) == world.district.pk
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     assert len(calls) == 2
 
 
 def test_a_write_without_a_district_makes_every_value_stale(world):
     calls, compute = counter()
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     figures.data_changed(None)
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     assert len(calls) == 2
 
 
@@ -82,12 +92,12 @@ def test_the_version_changes_again_when_the_transaction_commits(
     assert figures.data_versions(world.district.pk)[0] != during[0]
 
 
-def test_parts_and_language_keep_values_apart(world):
+def test_key_and_language_keep_values_apart(world):
     calls, compute = counter()
-    figures.cached_figures("t", world.district.pk, compute, parts=("school", 1))
-    figures.cached_figures("t", world.district.pk, compute, parts=("school", 2))
+    figures.cached_figures("t", figures.public(world.district), compute, key=("school", 1))
+    figures.cached_figures("t", figures.public(world.district), compute, key=("school", 2))
     with translation.override("es"):
-        figures.cached_figures("t", world.district.pk, compute, parts=("school", 1))
+        figures.cached_figures("t", figures.public(world.district), compute, key=("school", 1))
     assert len(calls) == 3
 
 
@@ -95,9 +105,9 @@ def test_reading_a_complaint_does_not_make_figures_stale(world):
     """The access log is written on every read; it feeds no figure."""
     complaint = make_complaint(world)
     calls, compute = counter()
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     AccessLog.objects.create(complaint=complaint, user=world.admin)
-    figures.cached_figures("t", world.district.pk, compute)
+    figures.cached_figures("t", figures.public(world.district), compute)
     assert len(calls) == 1
 
 
@@ -213,12 +223,12 @@ def test_a_topic_changes_only_with_its_own_models(world, monkeypatch):
     monkeypatch.setattr(figures, "_topics", dict(figures._topics))  # the topic ends with the test
     figures.watch_topic("test-schools", [School])
     calls, compute = counter()
-    figures.cached_figures("t", world.district.pk, compute, topic="test-schools")
+    figures.cached_figures("t", figures.public(world.district), compute, topic="test-schools")
     CallFactory(school=world.school_a)  # a write in the district, outside the topic
-    figures.cached_figures("t", world.district.pk, compute, topic="test-schools")
+    figures.cached_figures("t", figures.public(world.district), compute, topic="test-schools")
     assert len(calls) == 1
 
     world.school_b.name = "Birch Middle School"
     world.school_b.save()
-    figures.cached_figures("t", world.district.pk, compute, topic="test-schools")
+    figures.cached_figures("t", figures.public(world.district), compute, topic="test-schools")
     assert len(calls) == 2

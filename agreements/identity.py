@@ -1,0 +1,24 @@
+"""What of a user's own records in `agreements` narrows what they may see (see `srp.scope`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+
+from agreements.models import StaffMember
+
+if TYPE_CHECKING:
+    from django.db.models import Expression
+
+    from srp.models import User
+
+
+def own_roster_entry(user: User) -> Expression:
+    """True for a membership whose district's roster holds the user: linked to the account or
+    under its email. That person may be a complaint's subject (R-09), so no cached value of
+    theirs is shared with anyone else."""
+    mine = Q(user=user)
+    if user.email:
+        mine |= Q(email__iexact=user.email)
+    return Exists(StaffMember.objects.filter(mine, district=OuterRef("district")))
