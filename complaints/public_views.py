@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,14 @@ RECEIPT_SALT = "complaints.receipt"
 RECEIPT_MAX_AGE = 60 * 60
 # The most a whole submission may weigh: 5 files of 10 MB plus the text fields.
 MAX_REQUEST_BYTES = 5 * 10 * 1024 * 1024 + 2 * 1024 * 1024
+# A form token (its nonce) is held while its complaint is being filed, so that a double click
+# files once, and spent only once the complaint is committed. A submission that fails gives it
+# back; one whose server died mid-way frees it after NONCE_SENDING_SECONDS.
+NONCE_SENDING = "sending"
+NONCE_SPENT = "spent"
+NONCE_SENDING_SECONDS = 120
+
+logger = logging.getLogger(__name__)
 
 
 def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -129,15 +138,25 @@ def intake(request: HttpRequest, district_code: str) -> HttpResponse:
         )
     form = ComplaintForm(request.POST, request.FILES, **kwargs)
     if form.is_valid():
-        nonce = form.cleaned_data["form_token"].get("n", "")
-        # A nonce is accepted once: a replayed form is refused, never filed twice.
-        if not cache.add(f"complaints:nonce:{nonce}", 1, timeout=FORM_TOKEN_MAX_AGE):
-            form.add_error(
-                None,
-                _("This form was already sent. Check your email or start a new complaint."),
-            )
+        nonce_key = f"complaints:nonce:{form.cleaned_data['form_token'].get('n', '')}"
+        # A nonce files one complaint: a replayed form is refused, never filed twice.
+        if not cache.add(nonce_key, NONCE_SENDING, timeout=NONCE_SENDING_SECONDS):
+            if cache.get(nonce_key) == NONCE_SENDING:
+                form.add_error(
+                    None,
+                    _(
+                        "This form is being sent right now. Wait a minute: if no receipt "
+                        "appears, send it again."
+                    ),
+                )
+            else:
+                form.add_error(
+                    None,
+                    _("This form was already sent. Check your email or start a new complaint."),
+                )
         else:
             data = form.cleaned_data
+            submission = None
             try:
                 submission = complaint_submit(
                     district=district,
@@ -158,9 +177,28 @@ def intake(request: HttpRequest, district_code: str) -> HttpResponse:
                     files=data["attachments"],
                 )
             except ComplaintError as error:
-                cache.delete(f"complaints:nonce:{nonce}")
                 form.add_error(None, str(error))
-            else:
+            except Exception:
+                # Nothing was filed (the service's transaction rolled back). The family keeps
+                # their text and their form token, and is told so plainly.
+                logger.exception("A public complaint for district %s was not filed", district.pk)
+                status = 500
+                notice = _(
+                    "Nothing was filed: something went wrong on our side while saving your "
+                    "complaint. Your text is still below. Please send it again (attach any files "
+                    "again)."
+                )
+            finally:
+                # `complaint_submit` commits its own transaction (this view is not atomic), so a
+                # submission returned is a complaint kept: only then is the token spent.
+                try:
+                    if submission is None:
+                        cache.delete(nonce_key)
+                    else:
+                        cache.set(nonce_key, NONCE_SPENT, timeout=FORM_TOKEN_MAX_AGE)
+                except Exception:  # the complaint's fate is settled; a cache fault must not hide it
+                    logger.exception("The form token of a public complaint was not updated")
+            if submission is not None:
                 response = redirect("complaints_public:submitted", district_code=district.code)
                 receipt = {
                     "reference": submission.complaint.reference,

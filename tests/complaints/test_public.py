@@ -297,6 +297,78 @@ def test_replayed_form_is_refused(client, world):
     assert Complaint.objects.count() == 1
 
 
+
+# A submission that fails on our side files nothing and leaves the form usable (issue #11). ---
+def _break_the_receipt(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("the mail template could not be drawn")
+
+    monkeypatch.setattr(services, "email_queue", broken)
+
+
+def test_failed_submission_says_nothing_was_filed_and_keeps_the_form_token(
+    client, world, monkeypatch
+):
+    data = form_data(world)
+    _break_the_receipt(monkeypatch)
+    failed = client.post(intake_url(world), data)
+    assert failed.status_code == 500
+    body = failed.content.decode()
+    assert "Nothing was filed" in body and "send it again" in body
+    assert "The officer pushed my son" in body  # the family's text is kept
+    assert data["form_token"] in body  # and so is their form token
+    assert nothing_written()
+
+    monkeypatch.undo()
+    sent = client.post(intake_url(world), data)
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    assert Complaint.objects.count() == 1
+    assert OutboundEmail.objects.filter(to=["ana@example.org"]).count() == 1
+    replay = client.post(intake_url(world), data)
+    assert replay.status_code == 400
+    assert "already sent" in replay.content.decode()
+    assert Complaint.objects.count() == 1
+
+
+def test_database_error_mid_submission_keeps_the_form_token(client, world, monkeypatch):
+    """A real constraint violation inside the service's transaction (a status token that
+    collides with another complaint's) rolls everything back, and the same form files next."""
+    first = submit(world)
+    data = form_data(world, attachments=[pdf()])
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda n: first.token)
+    failed = client.post(intake_url(world), data)
+    assert failed.status_code == 500
+    assert "Nothing was filed" in failed.content.decode()
+    assert Complaint.objects.count() == 1 and Attachment.objects.count() == 0
+
+    monkeypatch.undo()
+    data["attachments"] = [pdf()]
+    assert client.post(intake_url(world), data).status_code == 302
+    assert Complaint.objects.count() == 2 and Attachment.objects.count() == 1
+
+
+def test_form_sent_twice_at_once_files_once(client, world, monkeypatch):
+    """A second copy of a form arriving while the first is being filed is refused, and the first
+    still files: the token is held while sending and spent on commit."""
+    from django.test import Client
+
+    from complaints import public_views
+
+    data = form_data(world)
+    meanwhile = []
+    real_submit = public_views.complaint_submit
+
+    def submit_while_a_copy_arrives(**kwargs):
+        meanwhile.append(Client().post(intake_url(world), data))
+        return real_submit(**kwargs)
+
+    monkeypatch.setattr(public_views, "complaint_submit", submit_while_a_copy_arrives)
+    assert client.post(intake_url(world), data).status_code == 302
+    assert meanwhile[0].status_code == 400
+    assert "being sent right now" in meanwhile[0].content.decode()
+    assert Complaint.objects.count() == 1
+
+
 def test_oversized_request_is_refused(client, world):
     response = client.post(
         intake_url(world), form_data(world), CONTENT_LENGTH=str(60 * 1024 * 1024)
