@@ -13,13 +13,27 @@ class AgreementsConfig(AppConfig):
         from agreements.dashboard import agreements_overview
         from agreements.identity import own_roster_entry
         from agreements.demo import seed_agreements
-        from agreements.selectors import safety_staff_school_ids
+        from agreements.selectors import person_roster_panel, safety_staff_school_ids
         from agreements.services import agreement_reviews_remind
         from srp.cache import app_feeds_figures
-        from srp.registry import DashboardSection, DemoSeeder, NavItem, Reminder, registry
+        from srp.registry import (
+            DashboardSection,
+            DemoSeeder,
+            NavItem,
+            PersonPanel,
+            Reminder,
+            registry,
+        )
         from srp.roles import Role
 
         registry.set_school_resolver(Role.SAFETY_STAFF, safety_staff_school_ids)
+        registry.add_person_panel(
+            PersonPanel(
+                "agreements.roster_entry",
+                "agreements/includes/person_roster_panel.html",
+                person_roster_panel,
+            )
+        )
         registry.add_nav_group("agreements", _("Agreements and staff"))
         registry.add_nav_item(
             NavItem(

@@ -23,6 +23,7 @@ from agreements.models import (
     TrainingRecord,
     TrainingTopic,
 )
+from agreements.selectors import district_accounts
 from agreements.services import (
     AGREEMENT_PDF_MAX_BYTES,
     ATTACHMENT_MAX_BYTES,
@@ -384,3 +385,29 @@ class EvaluationForm(forms.ModelForm):
 
     def clean_evaluated_on(self) -> datetime.date | None:
         return _not_future(self.cleaned_data.get("evaluated_on"))
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
+class AccountLinkForm(forms.Form):
+    """Link a roster entry to an account of the district not linked to another entry."""
+
+    user = AccountChoiceField(label=_("Account"), queryset=None)
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = district_accounts(district).filter(staff_member__isnull=True)
+
+
+class AccountInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_(
+            "They get a safety staff role in the district and an email to sign in or to choose "
+            "their password."
+        ),
+    )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -75,6 +76,42 @@ class LiaisonLink(models.Model):
 
 
 class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
+    """Who a roster entry is (R-09) is decided here, in both directions, by one rule: the entry
+    linked to an account is that account's person; an entry not linked to any account is, until
+    it is linked, the person of any account with the same email (compared without case). A
+    family names a roster entry, whether or not anyone has linked it to a sign-in account yet."""
+
+    def of_person(self, user: object) -> StaffMemberQuerySet:
+        """The roster entries that are this account's person (usually none or one)."""
+        if user is None or getattr(user, "pk", None) is None:
+            return self.none()
+        condition = Q(user=user)
+        email = (getattr(user, "email", "") or "").strip()
+        if email:
+            condition |= Q(user__isnull=True, email__iexact=email)
+        return self.filter(condition)
+
+    def account_ids(self) -> set[int]:
+        """The accounts whose person is one of these roster entries (the inverse of
+        `of_person`): the linked accounts, and for unlinked entries any account with their
+        email. Two queries at most."""
+        from srp.models import User
+
+        linked: set[int] = set()
+        emails: set[str] = set()
+        for user_id, email in self.values_list("user_id", "email"):
+            if user_id is not None:
+                linked.add(user_id)
+            elif email and email.strip():
+                emails.add(email.strip().lower())
+        if emails:
+            linked |= set(
+                User.objects.alias(email_lower=Lower(Trim("email")))
+                .filter(email_lower__in=sorted(emails))
+                .values_list("pk", flat=True)
+            )
+        return linked
+
     def active_on(self, on: datetime.date | None = None) -> StaffMemberQuerySet:
         on = on or timezone.localdate()
         return self.filter(active_from__lte=on).filter(

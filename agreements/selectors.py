@@ -9,7 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement, LiaisonLink, Provider, StaffAssignment, StaffMember
-from srp.models import District, School, SchoolYear, User
+from srp.models import District, Membership, School, SchoolYear, User
 from srp.roles import Role
 
 if TYPE_CHECKING:
@@ -91,3 +91,41 @@ def provider_ids_with_agreement_in_force(
         .in_force(on or timezone.localdate())
         .values_list("provider_id", flat=True)
     )
+
+
+def district_accounts(district: District) -> QuerySet[User]:
+    """The accounts holding a membership (any role, active or not) in the district."""
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(district=district).values("user_id")
+    ).order_by("last_name", "first_name", "email")
+
+
+def account_to_offer(staff_member: StaffMember) -> User | None:
+    """For a roster entry not yet linked: the district's account with its email, if that
+    account is not linked to a roster entry already. The staff page offers it; it is never
+    linked without a program administrator saying so."""
+    email = (staff_member.email or "").strip()
+    if staff_member.user_id is not None or not email:
+        return None
+    return (
+        district_accounts(staff_member.district)
+        .filter(email__iexact=email, staff_member__isnull=True)
+        .first()
+    )
+
+
+def person_roster_panel(user: User, district: District) -> dict[str, object] | None:
+    """The person's page (srp's people admin): their roster entry in the district, or the
+    entries not linked yet that carry their email (offered for linking on the entry's page)."""
+    linked = StaffMember.objects.filter(user=user, district=district).first()
+    unlinked = (
+        []
+        if linked is not None
+        else list(StaffMember.objects.of_person(user).filter(district=district, user__isnull=True))
+    )
+    safety_staff = Membership.objects.filter(
+        user=user, district=district, role=Role.SAFETY_STAFF
+    ).exists()
+    if linked is None and not unlinked and not safety_staff:
+        return None
+    return {"user": user, "linked": linked, "unlinked": unlinked}

@@ -499,6 +499,7 @@ def agreement_reviews_remind(*, now: datetime.datetime | None = None) -> int:
                 email_queue(
                     to=recipients,
                     template="agreements/email/review_due",
+                    district=agreement.district,
                     context={
                         "agreement": locked,
                         "provider": agreement.provider,
@@ -531,6 +532,83 @@ def staff_member_save(
             raise AgreementError(messages[0], field=field if field != "__all__" else None) from None
         staff_member.save()
     return staff_member
+
+
+def staff_member_link_account(*, staff_member: StaffMember, user: User, by: User) -> StaffMember:
+    """Link the roster entry to the sign-in account of the person it is.
+
+    Preconditions: the account holds a membership in the entry's district; the entry is not
+    linked to another account; the account is not linked to another roster entry. Effects: the
+    link, in the entry's history with who made it. From then on the link, not the email, says
+    whose entry it is (R-09 in `ComplaintQuerySet.not_about`, the safety staff's schools).
+    """
+    with transaction.atomic():
+        locked = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+        if locked.user_id == user.pk:
+            return locked
+        if locked.user_id is not None:
+            raise AgreementError(
+                _("This roster entry is linked to another account: unlink it first.")
+            )
+        if not Membership.objects.filter(user=user, district_id=locked.district_id).exists():
+            raise AgreementError(
+                _("Only a person of this district can be linked: add them under People first.")
+            )
+        if StaffMember.objects.filter(user=user).exclude(pk=locked.pk).exists():
+            raise AgreementError(
+                _("This account is linked to another roster entry already: unlink it there.")
+            )
+        locked.user = user
+        locked._history_user = by
+        locked.save()
+    staff_member.user = user
+    return locked
+
+
+def staff_member_unlink_account(*, staff_member: StaffMember, by: User) -> StaffMember:
+    """Remove the link between the roster entry and its account (recorded in the history).
+
+    Until it is linked again, the entry is matched to accounts by its email (R-09)."""
+    with transaction.atomic():
+        locked = StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+        if locked.user_id is None:
+            return locked
+        locked.user = None
+        locked._history_user = by
+        locked.save()
+    staff_member.user = None
+    return locked
+
+
+def staff_member_invite(*, staff_member: StaffMember, email: str, by: User) -> StaffMember:
+    """Give the roster entry's person a sign-in account by email and link it.
+
+    A new email gets an account named as the entry and a "choose your password" email; an
+    email with an account already keeps it as it is (its owner is told of the new role), so the
+    page does not reveal whether an email has an account in another district. Either way the
+    person gets a safety-staff membership in the district unless they hold one, and the link.
+    """
+    from srp.services import person_add
+
+    email = email.strip().lower()
+    if staff_member.user_id is not None:
+        raise AgreementError(_("This roster entry is linked to another account: unlink it first."))
+    with transaction.atomic():
+        membership = Membership.objects.filter(
+            user__email__iexact=email,
+            district_id=staff_member.district_id,
+            role=Role.SAFETY_STAFF,
+        ).first()
+        if membership is None:
+            membership = person_add(
+                district=staff_member.district,
+                email=email,
+                first_name=staff_member.first_name,
+                last_name=staff_member.last_name,
+                role=Role.SAFETY_STAFF,
+                title=staff_member.title,
+            )
+        return staff_member_link_account(staff_member=staff_member, user=membership.user, by=by)
 
 
 def staff_assignment_save(

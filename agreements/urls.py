@@ -50,6 +50,9 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/history/", views.staff_history, name="staff_history"),
+    path("staff/<int:pk>/account/link/", views.staff_account_link, name="staff_account_link"),
+    path("staff/<int:pk>/account/invite/", views.staff_account_invite, name="staff_account_invite"),
+    path("staff/<int:pk>/account/unlink/", views.staff_account_unlink, name="staff_account_unlink"),
     path("staff/<int:pk>/assignments/new/", views.assignment_add, name="assignment_add"),
     path(
         "staff/<int:pk>/assignments/<int:assignment_pk>/remove/",

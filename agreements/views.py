@@ -33,6 +33,8 @@ from agreements.access import (
 )
 from agreements.filters import AgreementFilter, StaffFilter
 from agreements.forms import (
+    AccountInviteForm,
+    AccountLinkForm,
     AdoptForm,
     AgreementForm,
     AnnualReviewForm,
@@ -59,7 +61,7 @@ from agreements.models import (
     TrainingRecord,
     TrainingTopic,
 )
-from agreements.selectors import provider_ids_with_agreement_in_force
+from agreements.selectors import account_to_offer, provider_ids_with_agreement_in_force
 from agreements.services import MANUAL_TRANSITIONS, TRANSITIONS, AgreementError
 from agreements.training import STATE_LABELS, State, training_status
 from srp.csv_export import csv_response
@@ -617,8 +619,87 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluations": staff.evaluations.select_related("agreement"),
             "without_agreement": _without_agreement(staff, in_force),
             "can_write": request.scope.is_program_admin,
+            **(_account_card(staff) if request.scope.is_program_admin else {}),
         },
     )
+
+
+def _account_card(staff: StaffMember) -> dict[str, Any]:
+    """The "Sign-in account" card: the link, or an account with the same email OFFERED for
+    linking (never linked silently), and the forms to link another account or invite one."""
+    if staff.user_id is not None:
+        person = (
+            Membership.objects.filter(user_id=staff.user_id, district_id=staff.district_id)
+            .order_by("role")
+            .first()
+        )
+        return {"account_person": person}
+    return {
+        "account_offer": account_to_offer(staff),
+        "link_form": AccountLinkForm(district=staff.district),
+        "invite_form": AccountInviteForm(initial={"email": staff.email}),
+    }
+
+
+def _account_step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    try:
+        message = run(staff)
+    except AgreementError as exc:
+        messages.error(request, exc.message)
+    else:
+        if message:
+            messages.error(request, message)
+        else:
+            messages.success(request, done % {"name": staff.full_name})
+    return redirect("agreements:staff_detail", pk=staff.pk)
+
+
+@require_POST
+def staff_account_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link the roster entry to an account of the district (the one offered, or one chosen)."""
+
+    def run(staff: StaffMember) -> str:
+        form = AccountLinkForm(request.POST, district=staff.district)
+        if not form.is_valid():
+            return _("Choose an account of the district that is not linked to another entry.")
+        services.staff_member_link_account(
+            staff_member=staff, user=form.cleaned_data["user"], by=request.user
+        )
+        return ""
+
+    return _account_step(request, pk, run, _("%(name)s is now linked to their sign-in account."))
+
+
+@require_POST
+def staff_account_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite the roster entry's person by email and link the account."""
+
+    def run(staff: StaffMember) -> str:
+        form = AccountInviteForm(request.POST)
+        if not form.is_valid():
+            return _("Enter a valid email address.")
+        services.staff_member_invite(
+            staff_member=staff, email=form.cleaned_data["email"], by=request.user
+        )
+        return ""
+
+    return _account_step(
+        request,
+        pk,
+        run,
+        _("%(name)s is linked to the account and was emailed a link to sign in."),
+    )
+
+
+@require_POST
+def staff_account_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(staff: StaffMember) -> str:
+        services.staff_member_unlink_account(staff_member=staff, by=request.user)
+        return ""
+
+    return _account_step(request, pk, run, _("%(name)s is no longer linked to an account."))
 
 
 def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:

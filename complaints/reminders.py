@@ -32,7 +32,18 @@ def run(*, now: datetime.datetime | None = None) -> int:
     for complaint in due:
         groups[(complaint.investigator_id, complaint.district_id)].append(complaint)
     queued = 0
-    for (user_id, district_id), complaints in groups.items():
+    for (user_id, district_id), found in groups.items():
+        # an investigator who became a complaint's subject after being assigned (their
+        # account linked to the roster entry, an allegation naming them) is not reminded of it.
+        investigator = found[0].investigator
+        allowed = set(
+            Complaint.objects.filter(pk__in=[c.pk for c in found])
+            .not_about(investigator)
+            .values_list("pk", flat=True)
+        )
+        complaints = [c for c in found if c.pk in allowed]
+        if not complaints:
+            continue
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(

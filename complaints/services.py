@@ -31,6 +31,7 @@ from complaints.models import (
     LetterText,
     Status,
 )
+from complaints.selectors import investigator_choices, is_about
 from srp.outbox import email_queue
 
 if TYPE_CHECKING:
@@ -292,15 +293,32 @@ def complaint_acknowledge(*, complaint: Complaint, by: User) -> Complaint:
 
 
 def complaint_assign(*, complaint: Complaint, investigator: User, by: User) -> Complaint:
-    """Name the investigator. The person the complaint is about can never investigate it."""
-    from complaints.selectors import investigator_choices
+    """Name the investigator: an investigator or program administrator of the district.
 
+    The person the complaint is about, and staff of their provider, can never investigate it
+    (R-09, `ComplaintQuerySet.not_about`), whether or not their account is linked to their
+    roster entry yet.
+    """
     with transaction.atomic():
         locked = _lock(complaint)
         if not locked.is_open:
             raise ComplaintError(_("Only an open complaint can be assigned."))
+        if is_about(locked, investigator):
+            raise ComplaintError(
+                _(
+                    "%(person)s cannot investigate this complaint: it is about them or a "
+                    "colleague at their provider."
+                )
+                % {"person": investigator}
+            )
         if not investigator_choices(complaint=locked).filter(pk=investigator.pk).exists():
-            raise ComplaintError(_("This person cannot investigate this complaint."))
+            raise ComplaintError(
+                _(
+                    "%(person)s cannot investigate this complaint: only an investigator or "
+                    "program administrator of the district can."
+                )
+                % {"person": investigator}
+            )
         locked.investigator = investigator
         locked._history_user = by
         locked.save()
@@ -376,6 +394,16 @@ def allegation_save(
         allegation.finding_explanation = finding_explanation
         allegation._history_user = by
         allegation.save()
+        if locked.investigator is not None and is_about(locked, locked.investigator):
+            # R-09: the investigator would be investigating a complaint about themselves or a
+            # colleague at their provider (and could no longer open it). Nothing is saved.
+            raise ComplaintError(
+                _(
+                    "%(staff)s is, or works with, the investigator of this complaint. Assign "
+                    "another investigator before naming them in an allegation."
+                )
+                % {"staff": staff_member.full_name if staff_member else ""}
+            )
     return allegation
 
 

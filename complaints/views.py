@@ -34,6 +34,7 @@ from complaints.selectors import (
     complaints_for_scope,
     get_complaint_for_user,
     investigator_choices,
+    is_about,
 )
 from complaints.services import ComplaintError
 from srp.csv_export import csv_response
@@ -152,6 +153,11 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": services.allowed_actions(complaint) if writable else [],
         "is_admin": scope.is_program_admin,
         "overdue": complaint.is_overdue(),
+        # An investigator assigned before the complaint turned out to be about them (an account
+        # linked later, an allegation naming them) can no longer open it: the admin is told.
+        "investigator_conflict": scope.is_program_admin
+        and complaint.investigator is not None
+        and is_about(complaint, complaint.investigator),
     }
     # Investigation notes are internal: never shown to an agency liaison.
     if writable:

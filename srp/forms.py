@@ -145,9 +145,28 @@ class MembershipForm(forms.Form):
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        district: District,
+        editing: bool = False,
+        names_editable: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["schools"].queryset = School.objects.filter(district=district)
+        if editing:
+            # The account and the role are what the membership is; change the role by adding one.
+            self.fields["email"].disabled = True
+            self.fields["role"].disabled = True
+        if not names_editable:
+            # An account shared with another district is named by its owner (their profile) or
+            # the host administrator, never by one of its districts.
+            for name in ("first_name", "last_name"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "The person changes their name on their own profile."
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -87,6 +87,17 @@ class Reminder:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PersonPanel:
+    """A block on a person's page in the district's people admin, drawn by another app (their
+    roster entry, say): `context(user, district)` returns the template's context, or None."""
+
+    key: str
+    template: str
+    context: Callable[[User, District], dict[str, Any] | None]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     dashboard_sections: list[DashboardSection] = field(default_factory=list)
@@ -94,6 +105,7 @@ class Registry:
     public_links: list[PublicLink] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
+    person_panels: list[PersonPanel] = field(default_factory=list)
     school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(default_factory=dict)
     # Menu groups: items whose URL namespace has a label here share one dropdown menu.
     nav_groups: dict[str, Any] = field(default_factory=dict)
@@ -139,6 +151,9 @@ class Registry:
 
     def add_reminder(self, reminder: Reminder) -> None:
         self._replace(self.reminders, reminder, "key")
+
+    def add_person_panel(self, panel: PersonPanel) -> None:
+        self._replace(self.person_panels, panel, "key")
 
     def set_school_resolver(
         self, role: str, resolver: Callable[[User, District], set[int]]

@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from srp.models import District, Enrollment, Membership, School, SchoolYear, User
+from srp.outbox import email_queue
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
 
 
@@ -46,6 +48,85 @@ def user_get_or_invite(*, email: str, first_name: str, last_name: str) -> tuple[
     user.save()
     _send_welcome(user=user)
     return user, True
+
+
+def account_is_shared(user: User, district: District) -> bool:
+    """True when the account is not this district's alone: it holds a membership in another
+    district, or runs the instance. Only its owner (their profile) or the host administrator
+    may then change its name or email."""
+    return (
+        user.is_host_admin
+        or Membership.objects.filter(user=user).exclude(district=district).exists()
+    )
+
+
+def person_rename(
+    *, user: User, district: District, first_name: str, last_name: str, by: User
+) -> User:
+    """A program administrator corrects the name of a person of their district.
+
+    Refused for an account shared with another district (or the host administrator's), unless
+    the person renames themselves or the host administrator does it: a district must not change
+    how a person is known elsewhere.
+    """
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if (user.first_name, user.last_name) == (first_name, last_name):
+        return user
+    if by.pk != user.pk and not by.is_host_admin and account_is_shared(user, district):
+        raise SrpError(
+            _(
+                "This name can only be changed by the person on their profile, or by the host "
+                "administrator."
+            )
+        )
+    user.first_name, user.last_name = first_name, last_name
+    user._history_user = by  # type: ignore[attr-defined]
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+def _send_added_notice(*, user: User, district: District, role: str) -> None:
+    """Tell a person who already has an account that a district gave them a role."""
+    email_queue(
+        to=[user.email],
+        template="srp/email/added_to_district",
+        context={
+            "user": user,
+            "district": district,
+            "role": Role(role).label,
+            "sign_in_url": settings.SITE_URL + reverse("login"),
+            "site_name": settings.SITE_NAME,
+        },
+    )
+
+
+@transaction.atomic
+def person_add(
+    *,
+    district: District,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    schools: Iterable[School] = (),
+    title: str = "",
+    active: bool = True,
+) -> Membership:
+    """Give a person, by email, a role in the district.
+
+    A new email gets an account and a "choose your password" email; an email that has an
+    account already (in this district or any other) keeps that account as it is, its name
+    included, and its owner is told of the new role. The caller cannot tell the two apart, so
+    adding a person never reveals that an email has an account elsewhere.
+    """
+    user, created = user_get_or_invite(email=email, first_name=first_name, last_name=last_name)
+    had_role = Membership.objects.filter(user=user, district=district, role=role).exists()
+    membership = membership_save(
+        district=district, user=user, role=role, schools=schools, title=title, active=active
+    )
+    if not created and not had_role and user.email:
+        _send_added_notice(user=user, district=district, role=role)
+    return membership
 
 
 @transaction.atomic

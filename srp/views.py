@@ -38,10 +38,12 @@ from srp.roles import Role
 from srp.scope import SESSION_DISTRICT_KEY
 from srp.services import (
     SrpError,
+    account_is_shared,
     district_create,
     enrollment_set,
     membership_save,
-    user_get_or_invite,
+    person_add,
+    person_rename,
 )
 
 
@@ -318,6 +320,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else None
     )
     initial: dict[str, Any] = {"active": True}
+    names_editable = True
     if membership:
         initial = {
             "email": membership.user.email,
@@ -328,41 +331,68 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "schools": list(membership.schools.all()),
             "active": membership.active,
         }
-    form = MembershipForm(request.POST or None, initial=initial, district=district)
-    if membership:
-        form.fields["email"].disabled = True
-        form.fields["role"].disabled = True
+        names_editable = (
+            request.user.pk == membership.user_id
+            or request.user.is_host_admin
+            or not account_is_shared(membership.user, district)
+        )
+    form = MembershipForm(
+        request.POST or None,
+        initial=initial,
+        district=district,
+        editing=membership is not None,
+        names_editable=names_editable,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = (
-                membership.user
-                if membership
-                else user_get_or_invite(
+            if membership:
+                person_rename(
+                    user=membership.user,
+                    district=district,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    by=request.user,
+                )
+                membership_save(
+                    district=district,
+                    user=membership.user,
+                    role=membership.role,
+                    schools=data["schools"],
+                    title=data["title"],
+                    active=data["active"],
+                )
+                done = _("%(name)s saved.") % {"name": membership.user}
+            else:
+                person_add(
+                    district=district,
                     email=data["email"],
                     first_name=data["first_name"],
                     last_name=data["last_name"],
-                )[0]
-            )
-            if membership:
-                user.first_name, user.last_name = data["first_name"], data["last_name"]
-                user.save(update_fields=["first_name", "last_name"])
-            membership_save(
-                district=district,
-                user=user,
-                role=data["role"],
-                schools=data["schools"],
-                title=data["title"],
-                active=data["active"],
-            )
+                    role=data["role"],
+                    schools=data["schools"],
+                    title=data["title"],
+                    active=data["active"],
+                )
+                # The name as typed, whether or not the email had an account already: the page
+                # must not tell an existing account (and its name) from a new one.
+                done = _("%(name)s saved; they were emailed a link to sign in.") % {
+                    "name": f"{data['first_name']} {data['last_name']}".strip()
+                }
         except SrpError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(name)s saved.") % {"name": user})
+            messages.success(request, done)
             return redirect("srp:people_list")
+    panels = []
+    if membership:
+        for panel in registry.person_panels:
+            context = panel.context(membership.user, district)
+            if context is not None:
+                panels.append(render_to_string(panel.template, {"panel": context}, request))
     return render(
         request,
-        "srp/form_page.html",
+        "srp/person_edit.html",
         {
             "form": form,
             "title": _("Edit role") if membership else _("Add a person"),
@@ -370,7 +400,9 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "history_url": reverse("srp:person_history", args=[membership.pk])
             if membership
             else "",
+            "panels": [mark_safe(html) for html in panels],  # noqa: S308 - our own templates
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -136,11 +136,13 @@ def test_colleague_at_the_subjects_provider_is_refused_unless_the_referred_liais
     prov = provider(world.district)
     subject = staff(world.district, world.school_a, world.year, badge="S-1", employer=prov)
     colleague_user = world.investigator
+    c = complaint(world, staff_member=subject)
+    # Assigned before their roster entry at the subject's provider was recorded (a colleague
+    # can no longer be assigned: see tests/complaints/test_subject_exclusion.py).
+    services.complaint_assign(complaint=c, investigator=colleague_user, by=world.admin)
     staff(
         world.district, world.school_b, world.year, badge="S-2", employer=prov, user=colleague_user
     )
-    c = complaint(world, staff_member=subject)
-    services.complaint_assign(complaint=c, investigator=colleague_user, by=world.admin)
     assert client_for(colleague_user).get(detail(c)).status_code == 404
     # The liaison it was referred to does see it, even if on the same provider's roster.
     link_liaison(world.liaison, world.district, prov)
