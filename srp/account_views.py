@@ -1,11 +1,15 @@
-"""The signed-in user's own account: profile, password and the TOTP second factor."""
+"""Accounts: the signed-in user's profile, password and TOTP second factor; password reset."""
 
 from __future__ import annotations
 
 from base64 import b32encode
+from collections.abc import Callable
 
 import segno
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,9 +18,56 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.decorators import ratelimit
 
 from srp.forms import OtpVerifyForm, ProfileForm
 from srp.second_factor import confirmed_device, second_factor_required
+
+
+def _rate(setting: str) -> Callable[[str, HttpRequest], str]:
+    """A django-ratelimit rate read from settings at each request."""
+    return lambda group, request: getattr(settings, setting)
+
+
+def _reset_address(group: str, request: HttpRequest) -> str:
+    # Every request for an address counts, whether or not an account has it, so that the limit
+    # (and its 429) says nothing about which addresses are registered.
+    return request.POST.get("email", "").strip().casefold()
+
+
+# A refusal raises django_ratelimit's Ratelimited, which its middleware answers with the shared
+# 429 page (RATELIMIT_VIEW), as on the public forms.
+def second_factor_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Codes are limited per signed-in user and per client, on top of django-otp's back-off."""
+    for key in ("user", "ip"):
+        view = ratelimit(
+            group=f"account_second_factor_{key}",
+            key=key,
+            rate=_rate("RATELIMIT_SECOND_FACTOR"),
+            method="POST",
+        )(view)
+    return view
+
+
+_password_reset_view = auth_views.PasswordResetView.as_view()
+
+
+@login_not_required
+@ratelimit(
+    group="account_password_reset_ip",
+    key="ip",
+    rate=_rate("RATELIMIT_PASSWORD_RESET_IP"),
+    method="POST",
+)
+@ratelimit(
+    group="account_password_reset_email",
+    key=_reset_address,
+    rate=_rate("RATELIMIT_PASSWORD_RESET_EMAIL"),
+    method="POST",
+)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's reset form, limited per address asked for and per client."""
+    return _password_reset_view(request)
 
 
 def profile(request: HttpRequest) -> HttpResponse:
@@ -36,6 +87,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
+@second_factor_limited
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Create an unconfirmed TOTP device, show its QR code, confirm it with a first code."""
     if confirmed_device(request.user):
@@ -71,6 +123,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@second_factor_limited
 def otp_verify(request: HttpRequest) -> HttpResponse:
     device = confirmed_device(request.user)
     if device is None or request.user.is_verified():

@@ -11,7 +11,10 @@ class SrpConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core.checks import Tags, register
+
         from srp import cache, dashboard
+        from srp.checks import check_cache_is_shared
         from srp.registry import NavItem, registry
         from srp.roles import Role
 
@@ -47,6 +50,7 @@ class SrpConfig(AppConfig):
             district_paths={"Enrollment": "school.district_id"},
         )
         cache.connect_signals()
+        register(check_cache_is_shared, Tags.caches, deploy=True)
 
 
 class SrpAdminConfig(AdminConfig):

@@ -14,6 +14,41 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+def env_switch(name: str, *, default: bool) -> bool:
+    """A true/false setting that protection depends on.
+
+    Unset means the default. django-environ reads an empty value, or a typo such as "ture", as
+    false, which would silently turn the protection off; here both are refused instead.
+    """
+    raw = env.ENVIRON.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in {"true", "1", "yes", "on"}:
+        return True
+    if value in {"false", "0", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} is set to {raw!r}: write true or false, or remove the line to use the "
+        f"default ({str(default).lower()})."
+    )
+
+
+def env_count(name: str, *, default: int) -> int:
+    """A whole number (0 or more) that protection depends on; empty or unclear is refused."""
+    raw = env.ENVIRON.get(name)
+    if raw is None:
+        return default
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(
+            f"{name} is set to {raw!r}: write a whole number, or remove the line to use the "
+            f"default ({default})."
+        )
+    return int(value)
+
+
 DEBUG = env.bool("DEBUG", default=False)
 # A development key is only acceptable while DEBUG is on; production must set SECRET_KEY.
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -127,6 +162,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Failures are counted per account *and* client address (srp/client_ip.py, which the rate limits
+# read too), so guesses from elsewhere never lock the real user out.
+AXES_CLIENT_IP_CALLABLE = "srp.client_ip.client_ip"
 
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="srp")
 
@@ -210,15 +248,21 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("BEHIND_PROXY", default=False):
+# An empty or unclear value is refused (env_switch, env_count) rather than read as "off".
+SECURE_SSL_REDIRECT = env_switch("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_switch("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_switch("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_count("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_switch("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_switch("SECURE_HSTS_PRELOAD", default=not DEBUG)
+BEHIND_PROXY = env_switch("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# How many reverse proxies stand in front of the app, each setting or appending X-Forwarded-For;
+# the client address is read that many entries from the header's right (srp/client_ip.py).
+# 0 ignores the header (anyone could send it). The app must not be reachable around the proxy.
+TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 
 # Content Security Policy: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -237,12 +281,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Public forms: per-IP limits (SPEC R-25); the benchmark raises them through the environment.
-RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_ENABLE = env_switch("RATELIMIT_ENABLE", default=True)
 RATELIMIT_PUBLIC_POST = env.str("RATELIMIT_PUBLIC_POST", default="10/h")
 RATELIMIT_PUBLIC_GET = env.str("RATELIMIT_PUBLIC_GET", default="120/m")
+# Password reset: per address asked for (whether or not an account has it) and per client.
+RATELIMIT_PASSWORD_RESET_EMAIL = env.str("RATELIMIT_PASSWORD_RESET_EMAIL", default="3/h")
+RATELIMIT_PASSWORD_RESET_IP = env.str("RATELIMIT_PASSWORD_RESET_IP", default="20/h")
+# Second-factor codes: per signed-in user and per client, on top of django-otp's own back-off.
+RATELIMIT_SECOND_FACTOR = env.str("RATELIMIT_SECOND_FACTOR", default="10/15m")
 RATELIMIT_VIEW = "srp.views.ratelimited"
-if env.bool("BEHIND_PROXY", default=False):
-    RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+# The same client address as the sign-in lockout; never a raw header that could fail to parse.
+RATELIMIT_IP_META_KEY = "srp.client_ip.client_ip"
 
 # The benchmark's floor view is served only when this is set (see bench/).
 BENCHMARK_FLOOR_VIEW = env.bool("BENCHMARK_FLOOR_VIEW", default=False)

@@ -125,3 +125,68 @@ def test_required_second_factor_cannot_be_removed(client, world):
     client.post(reverse("account:otp_verify"), {"token": _code(device)})
     client.post(reverse("account:otp_disable"))
     assert TOTPDevice.objects.filter(user=world.admin).exists()
+
+
+# Password reset and second-factor codes are rate-limited like the public forms (issue #11). ----
+def reset(client, email, **meta):
+    return client.post(reverse("password_reset"), {"email": email}, **meta)
+
+
+def test_password_reset_sends_a_user_only_a_few_emails(client, world, settings):
+    limit = int(settings.RATELIMIT_PASSWORD_RESET_EMAIL.split("/")[0])
+    for attempt in range(limit):
+        # Case and spaces do not make a new address.
+        email = world.admin.email.upper() if attempt % 2 else f" {world.admin.email} "
+        assert reset(client, email, REMOTE_ADDR=f"192.0.2.{attempt + 1}").status_code == 302
+    refused = reset(client, world.admin.email, REMOTE_ADDR="192.0.2.200")
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert OutboundEmail.objects.filter(to=[world.admin.email]).count() == limit
+    # Someone else's reset still goes out.
+    assert reset(client, world.board.email).status_code == 302
+    assert OutboundEmail.objects.filter(to=[world.board.email]).count() == 1
+
+
+def test_password_reset_limit_says_nothing_about_which_addresses_have_accounts(
+    client, world, settings
+):
+    limit = int(settings.RATELIMIT_PASSWORD_RESET_EMAIL.split("/")[0])
+    answers = {}
+    for email in (world.admin.email, "stranger@example.org"):
+        answers[email] = [
+            (r.status_code, r.get("Location"))
+            for r in (reset(client, email, REMOTE_ADDR="192.0.2.1") for _ in range(limit + 1))
+        ]
+    assert answers[world.admin.email] == answers["stranger@example.org"]
+    assert answers[world.admin.email][-1] == (429, None)
+
+
+def test_password_reset_is_limited_per_client(client, world, settings):
+    settings.RATELIMIT_PASSWORD_RESET_IP = "4/h"
+    for number in range(4):
+        assert reset(client, f"person{number}@example.org").status_code == 302
+    assert reset(client, world.admin.email).status_code == 429
+    assert OutboundEmail.objects.count() == 0
+    assert reset(client, world.admin.email, REMOTE_ADDR="198.51.100.4").status_code == 302
+    assert OutboundEmail.objects.filter(to=[world.admin.email]).count() == 1
+
+
+def test_second_factor_codes_are_limited_per_user_and_per_client(client, world, settings):
+    settings.RATELIMIT_SECOND_FACTOR = "3/15m"
+    device = _confirmed_device(world.admin)
+    _confirmed_device(world.board)
+    verify = reverse("account:otp_verify")
+    login(client, world.admin.username, PASSWORD)
+    for _ in range(3):
+        assert client.post(verify, {"token": "000000"}).status_code == 200
+    refused = client.post(verify, {"token": _code(device)})
+    assert refused.status_code == 429 and "Too many requests" in refused.content.decode()
+    # Per user: the same account from another address is still refused.
+    moved = client.post(verify, {"token": _code(device)}, REMOTE_ADDR="198.51.100.9")
+    assert moved.status_code == 429
+    assert client.get(reverse("srp:dashboard")).status_code == 302
+    # Per client: another account from the guessing address is refused too, but not elsewhere.
+    board = client.__class__()
+    login(board, world.board.username, PASSWORD)
+    assert board.post(verify, {"token": "000000"}).status_code == 429
+    assert board.post(verify, {"token": "000000"}, REMOTE_ADDR="198.51.100.9").status_code == 200
