@@ -67,6 +67,7 @@ def run(*, now: datetime.datetime | None = None) -> int:
                 email_queue(
                     to=[complaints[0].investigator.email],
                     template="complaints/email/reminder",
+                    district=complaints[0].district,
                     context={"items": items},
                     language="en",
                 )

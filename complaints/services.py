@@ -205,6 +205,8 @@ def complaint_submit(
             email_queue(
                 to=[email],
                 template="complaints/email/receipt",
+                district=district,
+                private_link=True,
                 context={
                     "complaint": complaint,
                     "status_url": url,
@@ -276,6 +278,7 @@ def _notify_family(complaint: Complaint, template: str, context: dict[str, Any],
     email_queue(
         to=[complaint.email],
         template=f"complaints/email/{template}",
+        district=complaint.district,
         context={"complaint": complaint, "district": complaint.district, **context},
         language=complaint.language,
         **kw,

@@ -38,6 +38,7 @@ def restraint_clocks_remind(*, now: datetime.datetime | None = None) -> int:
                 email_queue(
                     to=emails,
                     template="incidents/email/restraint_overdue",
+                    district=report.district,
                     context={"report": report, "clocks": overdue},
                 )
                 sent += 1

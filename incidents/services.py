@@ -620,6 +620,7 @@ def agency_request_log(
                 email_queue(
                     to=recipients,
                     template="incidents/email/agency_request_routed",
+                    district=district,
                     context={
                         "record": record,
                         "path": reverse("incidents:agency_request_detail", args=[record.pk]),

@@ -465,6 +465,7 @@ def send_late_notice_reminders(*, now: datetime.datetime | None = None) -> int:
             email_queue(
                 to=emails,
                 template="notices/email/late_reminder",
+                district=district,
                 context={
                     "status": status,
                     "district": district,

@@ -23,7 +23,8 @@ def district_overview(request: HttpRequest) -> dict[str, Any] | None:
     people = Membership.objects.filter(district=district, active=True).aggregate(
         people=Count("user", distinct=True)
     )
-    failed_email = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()
+    # This district's emails only: another district's failures are not this administrator's.
+    failed_email = OutboundEmail.objects.for_district(district).needs_attention().count()
     return {
         "title": _("District"),
         "year": year,

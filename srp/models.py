@@ -309,18 +309,63 @@ class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):
             status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now or timezone.now()
         )
 
+    def for_district(self, district: District) -> OutboundEmailQuerySet:
+        return self.filter(district=district)
+
+    def unconfirmed(self, now: datetime.datetime | None = None) -> OutboundEmailQuerySet:
+        """Handed to the mail server by a sender that stopped before it could record the result.
+
+        Such an email may or may not have gone out, so it is never sent again on its own.
+        """
+        before = (now or timezone.now()) - OutboundEmail.UNCONFIRMED_AFTER
+        return self.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=before)
+
+    def needs_attention(self, now: datetime.datetime | None = None) -> OutboundEmailQuerySet:
+        """Failed for good, or unconfirmed: what a program administrator may re-queue."""
+        before = (now or timezone.now()) - OutboundEmail.UNCONFIRMED_AFTER
+        return self.filter(
+            models.Q(status=OutboundEmail.Status.FAILED)
+            | models.Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=before)
+        )
+
+    def purgeable(self, now: datetime.datetime | None = None) -> OutboundEmailQuerySet:
+        """Sent emails holding a private link, sent more than OUTBOX_PURGE_DAYS ago."""
+        before = (now or timezone.now()) - datetime.timedelta(days=settings.OUTBOX_PURGE_DAYS)
+        return self.filter(
+            status=OutboundEmail.Status.SENT,
+            private_link=True,
+            purged_at__isnull=True,
+            sent_at__lt=before,
+        )
+
 
 class OutboundEmail(models.Model):
-    """An email waiting in the outbox, written in the transaction of the change that caused it.
+    """An email in the outbox, written in the transaction of the change that caused it.
 
-    `manage.py send_queued_email` delivers it; a mail server that is down only delays it.
+    `manage.py send_queued_email` delivers it: queued → sending (claimed and committed before the
+    mail server is called) → sent, or back to queued for a retry, or failed after
+    OUTBOX_MAX_ATTEMPTS. An email left sending by a sender that stopped is never sent again
+    unless a program administrator re-queues it.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # A single message takes at most EMAIL_TIMEOUT seconds; one still "sending" after this long
+    # belongs to a sender that stopped.
+    UNCONFIRMED_AFTER = datetime.timedelta(minutes=10)
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outbound_emails",
+        help_text=_("Empty for the host's own emails (password links)."),
+    )
     subject = models.CharField(max_length=998)
     body = models.TextField()
     html_body = models.TextField(blank=True)
@@ -333,18 +378,39 @@ class OutboundEmail(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    private_link = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The body holds a private link (a complaint's status link, a password link); "
+            "it is removed OUTBOX_PURGE_DAYS after sending."
+        ),
+    )
+    purged_at = models.DateTimeField(null=True, blank=True)
+    # Who re-queued an email, and when; the bodies are never copied into the history.
+    history = HistoricalRecords(excluded_fields=["body", "html_body", "headers"])
 
     objects = OutboundEmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["district", "status"], name="outbox_district_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+    def is_unconfirmed(self, now: datetime.datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.SENDING
+            and self.claimed_at is not None
+            and self.claimed_at < (now or timezone.now()) - self.UNCONFIRMED_AFTER
+        )
 
 
 class OutboundEmailAttachment(models.Model):

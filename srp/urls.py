@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from srp import account_views, views
+from srp import account_views, outbox_views, views
 
 srp_patterns = (
     [
@@ -17,6 +17,15 @@ srp_patterns = (
         path("district/settings/history/", views.district_history, name="district_history"),
         path(
             "district/settings/test-email/", views.district_test_email, name="district_test_email"
+        ),
+        path("district/outbox/", outbox_views.outbox, name="outbox"),
+        path(
+            "district/outbox/<int:pk>/requeue/",
+            outbox_views.outbox_requeue_view,
+            name="outbox_requeue",
+        ),
+        path(
+            "district/outbox/<int:pk>/history/", outbox_views.outbox_history, name="outbox_history"
         ),
         path("district/schools/", views.school_list, name="school_list"),
         path("district/schools/new/", views.school_edit, name="school_create"),

@@ -172,6 +172,7 @@ def district_test_email(request: HttpRequest) -> HttpResponse:
             to=[request.user.email],
             template="srp/email/test",
             context={"name": request.user.get_full_name() or request.user.email},
+            district=request.scope.district,
             language=request.LANGUAGE_CODE,
         )
         messages.success(
