@@ -500,7 +500,6 @@ def agreement_reviews_remind(*, now: datetime.datetime | None = None) -> int:
                     to=recipients,
                     template="agreements/email/review_due",
                     district=agreement.district,
-                    district=agreement.district,
                     context={
                         "agreement": locked,
                         "provider": agreement.provider,
