@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -65,7 +66,7 @@ _password_reset_view = auth_views.PasswordResetView.as_view()
     rate=_rate("RATELIMIT_PASSWORD_RESET_EMAIL"),
     method="POST",
 )
-def password_reset(request: HttpRequest) -> HttpResponse:
+def password_reset(request: HttpRequest) -> HttpResponseBase:
     """Django's reset form, limited per address asked for and per client."""
     return _password_reset_view(request)
 
