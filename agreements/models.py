@@ -78,23 +78,35 @@ class LiaisonLink(models.Model):
 class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
     """Who a roster entry is (R-09) is decided here, in both directions, by one rule: the entry
     linked to an account is that account's person; an entry not linked to any account is, until
-    it is linked, the person of any account with the same email (compared without case). A
-    family names a roster entry, whether or not anyone has linked it to a sign-in account yet."""
+    it is linked, the person of any account whose email is, or ever was, the entry's (compared
+    without case). A family names a roster entry whether or not anyone has linked it to a
+    sign-in account yet, and changing one's email on one's profile does not undo the match."""
 
     def of_person(self, user: object) -> StaffMemberQuerySet:
         """The roster entries that are this account's person (usually none or one)."""
+        from srp.models import User
+
         if user is None or getattr(user, "pk", None) is None:
             return self.none()
-        condition = Q(user=user)
-        email = (getattr(user, "email", "") or "").strip()
+        email = (getattr(user, "email", "") or "").strip().lower()
+        # The account's past emails, from its history (one subquery, not a round trip).
+        past = (
+            User.history.filter(id=user.pk)
+            .exclude(email="")
+            .annotate(email_lower=Lower(Trim("email")))
+            .values("email_lower")
+        )
+        by_email = Q(email_lower__in=past)
         if email:
-            condition |= Q(user__isnull=True, email__iexact=email)
-        return self.filter(condition)
+            by_email |= Q(email_lower=email)
+        return self.alias(email_lower=Lower(Trim("email"))).filter(
+            Q(user=user) | (Q(user__isnull=True) & ~Q(email="") & by_email)
+        )
 
     def account_ids(self) -> set[int]:
         """The accounts whose person is one of these roster entries (the inverse of
-        `of_person`): the linked accounts, and for unlinked entries any account with their
-        email. Two queries at most."""
+        `of_person`): the linked accounts, and for unlinked entries any account whose email is
+        or was theirs. Two queries at most."""
         from srp.models import User
 
         linked: set[int] = set()
@@ -105,9 +117,15 @@ class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
             elif email and email.strip():
                 emails.add(email.strip().lower())
         if emails:
+            wanted = sorted(emails)
+            past = (
+                User.history.annotate(email_lower=Lower(Trim("email")))
+                .filter(email_lower__in=wanted)
+                .values("id")
+            )
             linked |= set(
                 User.objects.alias(email_lower=Lower(Trim("email")))
-                .filter(email_lower__in=sorted(emails))
+                .filter(Q(email_lower__in=wanted) | Q(pk__in=past))
                 .values_list("pk", flat=True)
             )
         return linked

@@ -323,3 +323,19 @@ def test_an_unlinked_entry_without_email_names_nobody(world):
     c = complaint(world, staff_member=entry)
     for user in (world.admin, world.investigator, world.nobody):
         assert not is_about(c, user)
+
+
+def test_changing_ones_email_does_not_undo_the_match(world, client_for):
+    """Unlinked, the entry is matched by the emails the account has had, not only its current
+    one: an SRO cannot step out of R-09 by editing their profile."""
+    user = world.investigator
+    entry = staff(world.district, world.school_a, world.year, badge="E-1")
+    StaffMember.objects.filter(pk=entry.pk).update(email=user.email.upper())
+    c = complaint(world, staff_member=entry)
+    assert is_about(c, user)
+    user.email = "someone.else@a.example.org"
+    user.save()
+    assert is_about(c, user)
+    assert user not in investigator_choices(complaint=c)
+    with pytest.raises(services.ComplaintError):
+        services.complaint_assign(complaint=c, investigator=user, by=world.admin)
