@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from srp.models import District, Enrollment, Membership, OutboundEmail, School, SchoolYear, User
+from srp.outbox import OutboxError, outbox_requeue
 
 
 @admin.register(User)
@@ -45,6 +48,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("subject", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status",)
+    list_display = ("subject", "district", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "district")
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["requeue"]
+
+    @admin.action(description="Re-queue the selected failed or unconfirmed emails")
+    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
+        """For the host's own emails (no district), which no program administrator sees."""
+        done = 0
+        for email in queryset:
+            try:
+                outbox_requeue(email=email, by=request.user)
+            except OutboxError as error:
+                self.message_user(request, f"{email.subject}: {error}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{done} email(s) back in the queue.", messages.SUCCESS)

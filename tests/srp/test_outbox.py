@@ -476,3 +476,20 @@ def test_unsent_private_links_are_not_purged(world, settings, smtp_down):
     with freeze_time("2027-03-01 10:00:00"):
         assert deliver_due_emails(now=timezone.now()).purged == 0
     assert submission.token in OutboundEmail.objects.get().body
+
+
+def test_operator_requeues_a_host_level_email_from_the_admin(world, client_for):
+    """The host's own emails (no district) are re-queued by the instance's operators."""
+    from tests.factories import UserFactory
+
+    operator = UserFactory(username="operator@esd.example.org", is_superuser=True, is_staff=True)
+    email = failed(None, to="host@example.org")
+    changelist = reverse("admin:srp_outboundemail_changelist")
+    response = client_for(operator).post(
+        changelist, {"action": "requeue", "_selected_action": [email.pk]}
+    )
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.QUEUED
+    assert email.history.latest().history_user == operator
+    assert client_for(world.admin).get(changelist).status_code == 302  # not for staff
