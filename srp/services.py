@@ -89,6 +89,8 @@ def _send_added_notice(*, user: User, district: District, role: str) -> None:
     """Tell a person who already has an account that a district gave them a role."""
     email_queue(
         to=[user.email],
+        # Not the district's: its administrators must not tell this email from a welcome.
+        district=None,
         template="srp/email/added_to_district",
         context={
             "user": user,

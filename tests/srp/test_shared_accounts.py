@@ -119,6 +119,7 @@ def test_adding_an_email_with_an_account_elsewhere_looks_like_adding_a_new_one(w
     assert "/accounts/reset/" in OutboundEmail.objects.get(to=["somebody.new@b.example.org"]).body
     notice = OutboundEmail.objects.get(to=["pat@b.example.org"])
     assert "Cascade Valley SD" in notice.subject
+    assert notice.district_id is None  # not listed among the district's failed emails
 
 
 def test_adding_then_editing_never_touches_the_other_districts_view(world, client_for):
