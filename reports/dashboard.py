@@ -1,4 +1,5 @@
-"""The dashboard section: the latest report and whether it is published."""
+"""The dashboard section: the latest report and whether it is published (for a board member:
+the latest published report and the latest packet released to the board)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from reports.models import PublishedReport
-from srp.models import SchoolYear
+from reports.models import BoardPacket, PublishedReport
+from srp.models import District, SchoolYear
+from srp.roles import Role
 
 
 def report_overview(request: HttpRequest) -> dict[str, Any] | None:
-    district = request.scope.district
+    scope = request.scope
+    district = scope.district
+    if scope.has(Role.BOARD_MEMBER) and not scope.has(Role.PROGRAM_ADMIN, Role.PRINCIPAL):
+        return _board_overview(district)
     today = timezone.localdate()
     years = list(
         SchoolYear.objects.filter(district=district, first_instructional_day__lte=today).order_by(
@@ -29,5 +34,24 @@ def report_overview(request: HttpRequest) -> dict[str, Any] | None:
         "year": latest,
         "partial": not latest.is_finished(today),
         "published": published,
-        "can_publish": request.scope.is_program_admin,
+        "can_publish": scope.is_program_admin,
     }
+
+
+def _board_overview(district: District) -> dict[str, Any]:
+    """A board member's block: the latest published report and the latest released packet."""
+    published = (
+        PublishedReport.objects.current()
+        .filter(district=district)
+        .select_related("school_year")
+        .order_by("-school_year__starts_on")
+        .first()
+    )
+    packet = (
+        BoardPacket.objects.released()
+        .filter(district=district)
+        .select_related("school_year")
+        .order_by("-school_year__starts_on")
+        .first()
+    )
+    return {"board_reader": True, "published": published, "packet": packet}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AnnualReview, Provider
@@ -19,7 +21,9 @@ from incidents.models import (
     StudentOutcome,
 )
 from notices.models import Delivery
+from reports.public import public_report
 from reports.selectors import (
+    annual_report,
     calls_queryset,
     complaints_received_in,
     schools_section,
@@ -100,6 +104,22 @@ def delivery_rows(
         }
         for d in deliveries
     ]
+
+
+def board_packet_contents(
+    *, district: District, school_year: SchoolYear, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """What a released board packet holds (R-22): the year's report in its public, suppressed
+    version, the agreement status and the notice delivery record, as plain JSON.
+
+    Board members are not staff who may read unsuppressed counts (R-20); the packet they get
+    is the version the public would see. The rows' labels are written in the site's language.
+    """
+    report = public_report(annual_report(district=district, school_year=school_year, today=today))
+    with translation.override(settings.LANGUAGE_CODE):
+        agreements = agreement_status_rows(district=district, school_year=school_year)
+        deliveries = delivery_rows(school_year=school_year)
+    return {"report": report, "agreements": agreements, "deliveries": deliveries}
 
 
 # State data package (RCW 28A.320.1241) ------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -37,14 +38,16 @@ def render_board_packet_pdf(
     *,
     agreements: list[dict[str, Any]],
     deliveries: list[dict[str, Any]],
+    prepared_on: datetime.date | None = None,
     language: str | None = None,
 ) -> bytes:
-    """Cover, contents, the annual report, agreement status and the notice delivery record."""
-    return render_pdf(
-        "reports/pdf/board_packet.html",
-        _context(report, agreements=agreements, deliveries=deliveries),
-        language=language,
-    )
+    """Cover, contents, the annual report, agreement status and the notice delivery record.
+
+    `prepared_on` is the day a released packet was frozen (today for a packet drawn now)."""
+    context = _context(report, agreements=agreements, deliveries=deliveries)
+    if prepared_on is not None:
+        context["printed_on"] = prepared_on
+    return render_pdf("reports/pdf/board_packet.html", context, language=language)
 
 
 def render_state_package_pdf(package: dict[str, Any], *, language: str | None = None) -> bytes:

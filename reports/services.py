@@ -1,4 +1,4 @@
-"""Publishing a school year's report (R-22)."""
+"""Publishing a school year's report, and releasing its board packet to the board (R-22)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import PublishedReport
+from reports.models import BoardPacket, PublishedReport
+from reports.packages import board_packet_contents
 from reports.public import public_report
 from reports.selectors import annual_report
 from srp.models import District, SchoolYear, User
@@ -79,3 +80,67 @@ def _check(current: str | None, new: str) -> None:
         if current is None:
             raise ReportError(_("This year's report has not been published."))
         raise ReportError(_("This year's report is already withdrawn."))
+
+
+# Board packet: released to the board members, or withdrawn from them ---------------------------
+PACKET_TRANSITIONS: dict[str | None, set[str]] = {
+    None: {BoardPacket.Status.RELEASED},
+    BoardPacket.Status.RELEASED: {BoardPacket.Status.RELEASED, BoardPacket.Status.WITHDRAWN},
+    BoardPacket.Status.WITHDRAWN: {BoardPacket.Status.RELEASED},
+}
+
+
+def board_packet_release(
+    *,
+    district: District,
+    school_year: SchoolYear,
+    by: User,
+    today: datetime.date | None = None,
+) -> BoardPacket:
+    """Freeze the year's board packet (the suppressed report, agreement status and notice
+    delivery record, as they are now) and let the district's board members open it.
+
+    Preconditions: the year belongs to the district. Effects: board members read exactly this
+    content until it is released again or withdrawn; the history keeps each version.
+    """
+    if school_year.district_id != district.pk:
+        raise ReportError(_("This school year belongs to another district."))
+    contents = board_packet_contents(district=district, school_year=school_year, today=today)
+    with transaction.atomic():
+        existing = (
+            BoardPacket.objects.select_for_update()
+            .filter(district=district, school_year=school_year)
+            .first()
+        )
+        _check_packet(existing.status if existing else None, BoardPacket.Status.RELEASED)
+        packet = existing or BoardPacket(district=district, school_year=school_year)
+        packet.status = BoardPacket.Status.RELEASED
+        packet.snapshot = contents
+        packet.partial = bool(contents["report"]["partial"])
+        packet.released_at = timezone.now()
+        packet.released_by = by
+        packet._history_user = by
+        packet.save()
+    return packet
+
+
+def board_packet_withdraw(*, district: District, school_year: SchoolYear, by: User) -> BoardPacket:
+    """Take a released packet back from the board members (it is kept, with its history)."""
+    with transaction.atomic():
+        packet = (
+            BoardPacket.objects.select_for_update()
+            .filter(district=district, school_year=school_year)
+            .first()
+        )
+        _check_packet(packet.status if packet else None, BoardPacket.Status.WITHDRAWN)
+        packet.status = BoardPacket.Status.WITHDRAWN
+        packet._history_user = by
+        packet.save(update_fields=["status"])
+    return packet
+
+
+def _check_packet(current: str | None, new: str) -> None:
+    if new not in PACKET_TRANSITIONS[current]:
+        if current is None:
+            raise ReportError(_("This year's board packet has not been released to the board."))
+        raise ReportError(_("This year's board packet is already withdrawn from the board."))

@@ -17,4 +17,7 @@ urlpatterns = [
     path("<str:label>/publish/", views.publish, name="publish"),
     path("<str:label>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:label>/history/", views.published_history, name="history"),
+    path("<str:label>/board-packet/release/", views.packet_release, name="packet_release"),
+    path("<str:label>/board-packet/withdraw/", views.packet_withdraw, name="packet_withdraw"),
+    path("<str:label>/board-packet/history/", views.packet_history, name="packet_history"),
 ]

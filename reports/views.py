@@ -1,5 +1,6 @@
-"""Internal report pages: program administrators and board members see the whole district,
-principals their schools; only the program administrator publishes (R-19 to R-22)."""
+"""Report pages: program administrators see the whole district, principals their schools;
+board members read only what is published and the board packets released to them; only the
+program administrator publishes and releases (R-19 to R-22, SPEC §1)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.apps import PUBLISHED
 from reports.exports import csv_text, report_csv_zip, report_filename, report_json
-from reports.models import PublishedReport
+from reports.models import BoardPacket, PublishedReport
 from reports.packages import (
     agreement_status_rows,
     delivery_rows,
@@ -26,8 +28,15 @@ from reports.pdf import render_annual_report_pdf, render_board_packet_pdf, rende
 from reports.presentation import ANNUAL_REPORT, ANNUAL_REPORT_PDF, rendered_body
 from reports.public import public_report
 from reports.selectors import annual_report
-from reports.services import ReportError, report_publish, report_withdraw
+from reports.services import (
+    ReportError,
+    board_packet_release,
+    board_packet_withdraw,
+    report_publish,
+    report_withdraw,
+)
 from srp.cache import cached_figures
+from srp.cache import public as public_audience
 from srp.history import render_history
 from srp.models import SchoolYear
 from srp.roles import Role
@@ -36,17 +45,43 @@ from srp.scope import Scope
 READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
 
 
+def _board_reader(scope: Scope) -> bool:
+    """A board member holding no role that reads internal figures. They read the published
+    report (the suppressed version the public sees) and the board packets released to them,
+    nothing else (SPEC §1, R-20)."""
+    return scope.has(Role.BOARD_MEMBER) and not scope.has(Role.PROGRAM_ADMIN, Role.PRINCIPAL)
+
+
 def _school_ids(request: HttpRequest) -> frozenset[int] | None:
-    """None (the whole district) for administrators and board members; else the principal's."""
+    """None (the whole district) for administrators; else the principal's schools."""
     scope = request.scope
     scope.require(*READERS)
+    if _board_reader(scope):
+        raise Http404  # a board member's pages read published snapshots, never this report
     return _reader_school_ids(scope)
 
 
 def _reader_school_ids(scope: Scope) -> frozenset[int] | None:
-    if scope.has(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER):
+    if scope.is_program_admin:
         return None
     return scope.school_ids(Role.PRINCIPAL)
+
+
+def _published(request: HttpRequest, label: str) -> PublishedReport:
+    """The year's current publication, or 404 (a year never published, or withdrawn)."""
+    return get_object_or_404(
+        PublishedReport.objects.current().select_related("school_year", "published_by"),
+        district=request.scope.district,
+        school_year__label=label,
+    )
+
+
+def _released_packet(request: HttpRequest, year: SchoolYear) -> BoardPacket | None:
+    return (
+        BoardPacket.objects.released()
+        .filter(district=request.scope.district, school_year=year)
+        .first()
+    )
 
 
 def _get_year(request: HttpRequest, label: str) -> SchoolYear:
@@ -99,31 +134,98 @@ def _download(data: bytes | str, filename: str, content_type: str) -> HttpRespon
 
 
 def report_index(request: HttpRequest) -> HttpResponse:
-    school_ids = _school_ids(request)
-    district = request.scope.district
+    scope = request.scope
+    scope.require(*READERS)
+    board_reader = _board_reader(scope)
+    school_ids = None if board_reader else _school_ids(request)
+    district = scope.district
     years = list(SchoolYear.objects.filter(district=district).order_by("-starts_on"))
     published = {
         p.school_year_id: p
         for p in PublishedReport.objects.filter(district=district).select_related("published_by")
+    }
+    packets = {
+        p.school_year_id: p
+        for p in BoardPacket.objects.filter(district=district).select_related("released_by")
     }
     today = timezone.localdate()
     rows = [
         {
             "year": year,
             "published": published.get(year.pk),
+            "packet": packets.get(year.pk),
             "partial": not year.is_finished(today),
             "started": year.first_instructional_day <= today,
         }
         for year in years
     ]
+    if board_reader:
+        # Only what was published or released to the board; nothing of a year in preparation.
+        rows = [
+            {
+                **row,
+                "published": row["published"]
+                if row["published"] and row["published"].status == PublishedReport.Status.PUBLISHED
+                else None,
+                "packet": row["packet"] if row["packet"] and row["packet"].is_released else None,
+            }
+            for row in rows
+        ]
+        rows = [row for row in rows if row["published"] or row["packet"]]
     return render(
         request,
         "reports/index.html",
-        {"rows": rows, "whole_district": school_ids is None},
+        {
+            "rows": rows,
+            "whole_district": school_ids is None,
+            "board_reader": board_reader,
+            "can_publish": scope.is_program_admin,
+        },
+    )
+
+
+def _published_detail(request: HttpRequest, label: str) -> HttpResponse:
+    """A board member's report page: the year's publication, marked as published."""
+    published = _published(request, label)
+    district = request.scope.district
+    # The public page's key: the same snapshot draws the same sections for everyone.
+    rendered = rendered_body(
+        published.snapshot,
+        audience=public_audience(district),
+        key=("published", published.pk, published.published_at.isoformat()),
+        topic=PUBLISHED,
+    )
+    return render(
+        request,
+        "reports/annual_report.html",
+        {
+            "year": published.school_year,
+            "report": published.snapshot,
+            "sections": rendered["nav"],
+            "report_body": rendered["body"],
+            "published": published,
+            "packet": _released_packet(request, published.school_year),
+            "board_reader": True,
+            "can_publish": False,
+            "whole_district": False,
+            "version": "published",
+        },
+    )
+
+
+def _to_published(request: HttpRequest, label: str, name: str) -> HttpResponse:
+    """A board member's download is the public one of the year's publication."""
+    published = _published(request, label)
+    return redirect(
+        f"reports_public:{name}",
+        district_code=request.scope.district.code,
+        label=published.school_year.label,
     )
 
 
 def report_detail(request: HttpRequest, label: str) -> HttpResponse:
+    if _board_reader(request.scope):
+        return _published_detail(request, label)
     year, report, key = _report(request, label)
     rendered = rendered_body(report, audience=request.scope, key=key)
     published = PublishedReport.objects.filter(
@@ -138,6 +240,9 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
             "sections": rendered["nav"],
             "report_body": rendered["body"],
             "published": published,
+            "packet": BoardPacket.objects.filter(district=request.scope.district, school_year=year)
+            .select_related("released_by")
+            .first(),
             "can_publish": request.scope.is_program_admin,
             "whole_district": report["scope"] == "district",
             "version": _version(report),
@@ -146,6 +251,8 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
+    if _board_reader(request.scope):
+        return _to_published(request, label, "pdf")
     _year, report, key = _report(request, label)
     # Seconds of WeasyPrint at scale: kept with the report it was made from.
     data = cached_figures(
@@ -155,24 +262,46 @@ def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def report_csv(request: HttpRequest, label: str) -> HttpResponse:
+    if _board_reader(request.scope):
+        return _to_published(request, label, "csv")
     _year, report, _key = _report(request, label)
     return _download(report_csv_zip(report), report_filename(report, "zip"), "application/zip")
 
 
 def report_json_view(request: HttpRequest, label: str) -> HttpResponse:
+    if _board_reader(request.scope):
+        return _to_published(request, label, "json")
     _year, report, _key = _report(request, label)
     return _download(report_json(report), report_filename(report, "json"), "application/json")
 
 
 def board_packet(request: HttpRequest, label: str) -> HttpResponse:
-    request.scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
+    """The program administrator's packet from today's figures (internal, or `?version=public`
+    as releasing it would freeze it); anyone else only the packet released to the board."""
+    scope = request.scope
+    scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
     year = _get_year(request, label)
-    district = request.scope.district
-    report = cached_report(scope=request.scope, school_year=year)
+    if not scope.is_program_admin:
+        packet = _released_packet(request, year)
+        if packet is None:
+            raise Http404
+        contents = packet.snapshot
+        prepared_on = timezone.localdate(packet.released_at)
+    else:
+        contents = {
+            "report": cached_report(
+                scope=scope, school_year=year, public=request.GET.get("version") == "public"
+            ),
+            "agreements": agreement_status_rows(district=scope.district, school_year=year),
+            "deliveries": delivery_rows(school_year=year),
+        }
+        prepared_on = None
+    report = contents["report"]
     data = render_board_packet_pdf(
         report,
-        agreements=agreement_status_rows(district=district, school_year=year),
-        deliveries=delivery_rows(school_year=year),
+        agreements=contents["agreements"],
+        deliveries=contents["deliveries"],
+        prepared_on=prepared_on,
     )
     return _download(data, report_filename(report, "pdf", "board-packet"), "application/pdf")
 
@@ -248,4 +377,52 @@ def published_history(request: HttpRequest, label: str) -> HttpResponse:
         published,
         back_url=reverse("reports:detail", kwargs={"label": label}),
         title=_("Publication history: %(year)s") % {"year": label},
+    )
+
+
+# Releasing the board packet -------------------------------------------------------------------
+def _packet_step(request: HttpRequest, label: str, step: Any, done: str) -> HttpResponse:
+    scope = request.scope
+    scope.require(*READERS)  # others get 403 before the year is looked up
+    year = _get_year(request, label)
+    if not scope.is_program_admin:
+        raise PermissionDenied
+    try:
+        step(district=scope.district, school_year=year, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done % {"year": year.label})
+    return redirect("reports:detail", label=year.label)
+
+
+@require_POST
+def packet_release(request: HttpRequest, label: str) -> HttpResponse:
+    return _packet_step(
+        request,
+        label,
+        board_packet_release,
+        _("The %(year)s board packet is released to the board members."),
+    )
+
+
+@require_POST
+def packet_withdraw(request: HttpRequest, label: str) -> HttpResponse:
+    return _packet_step(
+        request,
+        label,
+        board_packet_withdraw,
+        _("The %(year)s board packet is withdrawn from the board members."),
+    )
+
+
+def packet_history(request: HttpRequest, label: str) -> HttpResponse:
+    request.scope.require(Role.PROGRAM_ADMIN)
+    year = _get_year(request, label)
+    packet = get_object_or_404(BoardPacket, district=request.scope.district, school_year=year)
+    return render_history(
+        request,
+        packet,
+        back_url=reverse("reports:detail", kwargs={"label": label}),
+        title=_("Board packet history: %(year)s") % {"year": label},
     )

@@ -62,10 +62,12 @@ def test_admin_previews_the_public_version(client_for, world, known):
     assert "&lt;10" in html
 
 
-def test_board_member_reads_but_cannot_publish(client_for, world, known):
+def test_board_member_cannot_read_an_unpublished_report_nor_publish(client_for, world, known):
+    # Issue #11: a board member reads published reports and released packets only (SPEC §1);
+    # this test asserted the opposite (the internal, unsuppressed report and packet: 200).
     c = client_for(world.board)
-    assert c.get(url("detail")).status_code == 200
-    assert c.get(url("board_packet")).status_code == 200
+    assert c.get(url("detail")).status_code == 404
+    assert c.get(url("board_packet")).status_code == 404
     assert c.post(url("publish")).status_code == 403
     assert c.post(url("withdraw")).status_code == 403
     assert c.get(url("state_package_pdf")).status_code == 403
