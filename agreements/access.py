@@ -2,7 +2,8 @@
 
 - program administrator: everything in the district, and the only one who writes;
 - agency liaison: its own provider, that provider's agreements and staff (read-only);
-- board member: adopted agreements (read-only), nothing else;
+- board member: adopted agreements (read-only) with the reviews the board adopted; no draft, no
+  agreement in community review, no open review and its engagement records, no history;
 - principal: the staff assigned this year to their schools and their training (read-only).
 
 A record outside the user's reach is a 404; a reader asking to write gets a 403.
@@ -43,6 +44,15 @@ def agreements_for(scope: Scope) -> QuerySet[Agreement]:
     if scope.has(Role.BOARD_MEMBER):
         condition |= Q(status__in=Agreement.IN_FORCE_STATUSES)
     return qs.filter(condition)
+
+
+def sees_work_in_progress(scope: Scope, agreement: Agreement) -> bool:
+    """Whether the reader sees an agreement's open annual reviews and their engagement records.
+
+    The program administrator and the provider's liaisons do; a board member reads only what
+    the board adopted.
+    """
+    return scope.is_program_admin or agreement.provider_id in provider_ids_for_user(scope)
 
 
 def staff_for(scope: Scope) -> QuerySet[StaffMember]:

@@ -29,6 +29,7 @@ from agreements.access import (
     get_staff_for_user,
     providers_for,
     require_writer,
+    sees_work_in_progress,
     staff_for,
 )
 from agreements.filters import AgreementFilter, StaffFilter
@@ -286,8 +287,11 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
     elements = list(agreement.elements.all())
+    reviews_qs = agreement.reviews.all()
+    if not sees_work_in_progress(request.scope, agreement):
+        reviews_qs = reviews_qs.filter(status=AnnualReview.Status.ADOPTED)
     reviews = list(
-        agreement.reviews.select_related("school_year").prefetch_related(
+        reviews_qs.select_related("school_year").prefetch_related(
             Prefetch("events", queryset=EngagementEvent.objects.prefetch_related("attachments"))
         )
     )
@@ -492,9 +496,10 @@ def event_create(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
 
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk)
-    attachment = get_object_or_404(
-        EngagementAttachment, pk=attachment_pk, event__review__agreement=agreement
-    )
+    attachments = EngagementAttachment.objects.filter(event__review__agreement=agreement)
+    if not sees_work_in_progress(request.scope, agreement):
+        attachments = attachments.filter(event__review__status=AnnualReview.Status.ADOPTED)
+    attachment = get_object_or_404(attachments, pk=attachment_pk)
     return serve_upload(
         attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
