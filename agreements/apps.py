@@ -11,8 +11,8 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from agreements.dashboard import agreements_overview
-        from agreements.identity import own_roster_entry
         from agreements.demo import seed_agreements
+        from agreements.identity import own_roster_entry
         from agreements.selectors import person_roster_panel, safety_staff_school_ids
         from agreements.services import agreement_reviews_remind
         from srp.cache import app_feeds_figures

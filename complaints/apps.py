@@ -11,6 +11,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints import dashboard, demo, reminders, roster
+        from srp.cache import app_feeds_figures
         from srp.registry import (
             DashboardSection,
             DemoSeeder,
@@ -19,7 +20,6 @@ class ComplaintsConfig(AppConfig):
             Reminder,
             registry,
         )
-        from srp.cache import app_feeds_figures
         from srp.roles import Role
 
         readers = frozenset({Role.PROGRAM_ADMIN, Role.INVESTIGATOR, Role.AGENCY_LIAISON})

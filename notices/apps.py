@@ -12,6 +12,7 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         from notices import dashboard, demo
         from notices.services import send_late_notice_reminders
+        from srp.cache import app_feeds_figures
         from srp.registry import (
             DashboardSection,
             DemoSeeder,
@@ -20,7 +21,6 @@ class NoticesConfig(AppConfig):
             Reminder,
             registry,
         )
-        from srp.cache import app_feeds_figures
         from srp.roles import Role
 
         readers = frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER})

@@ -112,9 +112,7 @@ def cached_report(*, scope: Scope, school_year: SchoolYear, public: bool = False
             district=scope.district, school_year=school_year, school_ids=school_ids
         )
 
-    return cached_figures(
-        ANNUAL_REPORT, scope, compute, key=_report_key(school_year, public)
-    )
+    return cached_figures(ANNUAL_REPORT, scope, compute, key=_report_key(school_year, public))
 
 
 def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any], tuple]:

@@ -162,9 +162,7 @@ def _bump_pending(connection: Any, key: str) -> bool:
     )
 
 
-def cache_key(
-    name: str, audience: Audience, key: Iterable[Any] = (), topic: str = DATA
-) -> str:
+def cache_key(name: str, audience: Audience, key: Iterable[Any] = (), topic: str = DATA) -> str:
     district_id = audience.district_id
     district_version, global_version = data_versions(district_id, topic)
     raw = repr(

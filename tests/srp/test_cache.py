@@ -232,3 +232,90 @@ def test_a_topic_changes_only_with_its_own_models(world, monkeypatch):
     world.school_b.save()
     figures.cached_figures("t", figures.public(world.district), compute, topic="test-schools")
     assert len(calls) == 2
+
+
+# Readers of the complaints section (issue #11: cached per set of roles, not per reader) ---------
+def _overdue_complaint(world, **kwargs):
+    import datetime
+
+    from django.utils import timezone
+
+    from complaints.models import Complaint
+
+    c = make_complaint(world, **kwargs)
+    Complaint.objects.filter(pk=c.pk).update(
+        respond_due=timezone.localdate() - datetime.timedelta(days=5)
+    )
+    return c
+
+
+def _person(world, username, role):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, district=world.district, role=role)
+    return user
+
+
+def test_an_investigator_is_never_shown_another_investigators_complaints(world, client_for):
+    from complaints.services import complaint_assign
+    from srp.roles import Role
+
+    mine = _overdue_complaint(world)
+    complaint_assign(complaint=mine, investigator=world.investigator, by=world.admin)
+    colleague = _person(world, "investigator.2@a.example.org", Role.INVESTIGATOR)
+    url = reverse("srp:dashboard")
+
+    assert mine.reference in client_for(world.investigator).get(url).content.decode()
+    theirs = client_for(colleague).get(url).content.decode()
+    assert mine.reference not in theirs and "Nothing due this week." in theirs
+
+
+def test_an_investigator_sees_their_overdue_complaints_after_a_colleague_loaded_the_page(
+    world, client_for
+):
+    from complaints.services import complaint_assign
+    from srp.roles import Role
+
+    colleague = _person(world, "investigator.2@a.example.org", Role.INVESTIGATOR)
+    mine = _overdue_complaint(world)
+    complaint_assign(complaint=mine, investigator=world.investigator, by=world.admin)
+    url = reverse("srp:dashboard")
+
+    assert "Nothing due this week." in client_for(colleague).get(url).content.decode()
+    body = client_for(world.investigator).get(url).content.decode()
+    assert mine.reference in body and "Nothing due this week." not in body
+
+
+def test_liaisons_of_two_providers_do_not_share_the_complaints_section(world, client_for):
+    from complaints.services import complaint_refer
+    from srp.roles import Role
+    from tests.complaints.factories import link_liaison, provider
+
+    sheriff, security = provider(world.district), provider(world.district, "Valley Security")
+    other_liaison = _person(world, "liaison.2@a.example.org", Role.AGENCY_LIAISON)
+    link_liaison(world.liaison, world.district, sheriff)
+    link_liaison(other_liaison, world.district, security)
+    referred = complaint_refer(
+        complaint=_overdue_complaint(world),
+        provider=sheriff,
+        referred_on=world.year.first_instructional_day,
+        case_number="C-1",
+        by=world.admin,
+    )
+    url = reverse("srp:dashboard")
+    assert referred.reference in client_for(world.liaison).get(url).content.decode()
+    assert referred.reference not in client_for(other_liaison).get(url).content.decode()
+
+
+def test_an_administrator_who_is_a_complaints_subject_never_sees_it_on_the_dashboard(
+    world, client_for
+):
+    from srp.roles import Role
+    from tests.complaints.factories import staff
+
+    subject = _person(world, "admin.2@a.example.org", Role.PROGRAM_ADMIN)
+    entry = staff(world.district, world.school_a, world.year, badge="A-1", user=subject)
+    about_them = _overdue_complaint(world, staff_member=entry)
+    url = reverse("srp:dashboard")
+
+    assert about_them.reference in client_for(world.admin).get(url).content.decode()
+    assert about_them.reference not in client_for(subject).get(url).content.decode()
