@@ -400,6 +400,12 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
             models.Index(fields=["district", "status"], name="outbox_district_status_idx"),
+            # The purge, every delivery run, reads only what it may purge.
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(private_link=True, purged_at__isnull=True),
+                name="outbox_purge_idx",
+            ),
         ]
 
     def __str__(self) -> str:

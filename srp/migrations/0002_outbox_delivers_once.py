@@ -84,6 +84,10 @@ class Migration(migrations.Migration):
             model_name='outboundemail',
             index=models.Index(fields=['district', 'status'], name='outbox_district_status_idx'),
         ),
+        migrations.AddIndex(
+            model_name='outboundemail',
+            index=models.Index(condition=models.Q(('private_link', True), ('purged_at__isnull', True)), fields=['sent_at'], name='outbox_purge_idx'),
+        ),
         migrations.AddField(
             model_name='historicaloutboundemail',
             name='district',

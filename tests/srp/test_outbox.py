@@ -240,24 +240,30 @@ def _database_for_a_subprocess(tmp_path: Path) -> tuple[str, Path | None]:
     return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}", None
 
 
-def _send_queued_email_in_a_process(database_url: str, log: Path, crash_after: int = 0):
+def _sender_process(database_url: str, log: Path, *, crash_after: int = 0, delay: float = 0):
+    """`manage.py send_queued_email` in a process of its own, recording what it hands over."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DELIVERY_EMAIL_BACKEND": "tests.srp.recording_email_backend.RecordingBackend",
         recording_email_backend.LOG: str(log),
         recording_email_backend.CRASH_AFTER: str(crash_after),
+        recording_email_backend.DELAY: str(delay),
     }
-    root = Path(__file__).resolve().parents[2]
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "send_queued_email"],
-        cwd=root,
+        cwd=Path(__file__).resolve().parents[2],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=120,
-        check=False,
     )
+
+
+def _send_queued_email_in_a_process(database_url: str, log: Path, crash_after: int = 0):
+    process = _sender_process(database_url, log, crash_after=crash_after)
+    stdout, stderr = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 @pytest.mark.no_freeze
@@ -288,6 +294,27 @@ def test_killing_the_sender_mid_batch_never_delivers_an_email_twice(tmp_path):
     statuses = sorted(OutboundEmail.objects.values_list("status", flat=True))
     assert statuses == ["sending"] + ["sent"] * 9
     assert OutboundEmail.objects.get(status="sending").to == [recipients[3]]
+
+
+@pytest.mark.no_freeze
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_at_once_deliver_each_email_once(tmp_path):
+    """Two servers running the command at the same time, against a slow mail server."""
+    recipients = [f"family{n}@example.org" for n in range(16)]
+    for address in recipients:
+        queue(None, to=address)
+    database_url, sqlite_copy = _database_for_a_subprocess(tmp_path)
+    log = tmp_path / "deliveries.txt"
+    senders = [_sender_process(database_url, log, delay=0.05) for _ in range(2)]
+    outputs = [sender.communicate(timeout=120) for sender in senders]
+    assert [sender.returncode for sender in senders] == [0, 0], outputs
+    assert sorted(log.read_text().splitlines()) == sorted(recipients)
+    sent = [int(re.search(r"sent (\d+)", out).group(1)) for out, _ in outputs]
+    assert sum(sent) == len(recipients)
+    if sqlite_copy is not None:
+        with sqlite3.connect(sqlite_copy) as source:
+            source.backup(connection.connection)
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
 
 
 # Re-queue by the program administrator --------------------------------------------------------
