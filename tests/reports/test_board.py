@@ -289,3 +289,14 @@ def test_board_dashboard_links_only_where_the_board_member_may_go(client_for, wo
     for href in links(html):
         if href.startswith("/reports/") and not href.endswith(".pdf"):
             assert c.get(href).status_code == 200, href
+
+
+def test_board_pages_in_spanish(client_for, world, known):
+    c = client_for(world.board)
+    c.cookies["django_language"] = "es"
+    html = c.get(reverse("reports:index"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Todavía no se ha publicado ni entregado nada a la junta." in html
+    admin = client_for(world.admin)
+    admin.cookies["django_language"] = "es"
+    page = admin.get(url("detail"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Paquete para la junta" in page and "Entregar a la junta" in page
