@@ -1,4 +1,4 @@
-"""The demo seeder publishes last year's report, once."""
+"""The demo seeder publishes last year's report and releases its board packet, once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from reports.demo import seed_reports
-from reports.models import PublishedReport
+from reports.models import BoardPacket, PublishedReport
 from srp.demo import seed_base
 
 
@@ -19,3 +19,6 @@ def test_demo_publishes_last_year_once():
     published = PublishedReport.objects.get()
     assert published.school_year == ctx.years[-2]
     assert published.snapshot["public"] is True
+    packet = BoardPacket.objects.get()
+    assert packet.school_year == ctx.years[-2] and packet.is_released
+    assert packet.snapshot["report"]["public"] is True
