@@ -23,7 +23,7 @@ from agreements.models import (
     TrainingRecord,
     TrainingTopic,
 )
-from agreements.selectors import district_accounts
+from agreements.selectors import unlinked_district_accounts
 from agreements.services import (
     AGREEMENT_PDF_MAX_BYTES,
     ATTACHMENT_MAX_BYTES,
@@ -394,13 +394,13 @@ class AccountChoiceField(forms.ModelChoiceField):
 
 
 class AccountLinkForm(forms.Form):
-    """Link a roster entry to an account of the district not linked to another entry."""
+    """Link a roster entry to an account of the district not linked to another of its entries."""
 
     user = AccountChoiceField(label=_("Account"), queryset=None)
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = district_accounts(district).filter(staff_member__isnull=True)
+        self.fields["user"].queryset = unlinked_district_accounts(district)
 
 
 class AccountInviteForm(forms.Form):

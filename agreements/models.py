@@ -195,12 +195,15 @@ class StaffMember(models.Model):
     first_day_on_campus = models.DateField(
         _("first day on school property with students present"), null=True, blank=True
     )
-    user = models.OneToOneField(
+    # One roster entry per account and district: a person who works for several districts of an
+    # instance (an ESD's officer, say) is on each district's roster, each linked to their one
+    # account, and no district learns of the others' entries.
+    user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="staff_member",
+        related_name="staff_members",
         verbose_name=_("sign-in account"),
     )
     history = HistoricalRecords()
@@ -212,6 +215,9 @@ class StaffMember(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "badge_number"], name="staff_unique_badge_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["district", "user"], name="staff_one_entry_per_account_and_district"
             ),
             models.CheckConstraint(
                 condition=Q(active_until__isnull=True)

@@ -100,6 +100,14 @@ def district_accounts(district: District) -> QuerySet[User]:
     ).order_by("last_name", "first_name", "email")
 
 
+def unlinked_district_accounts(district: District) -> QuerySet[User]:
+    """The district's accounts not linked to one of its roster entries (whatever other
+    districts' rosters say: a district never learns of those)."""
+    return district_accounts(district).exclude(
+        pk__in=StaffMember.objects.filter(district=district, user__isnull=False).values("user_id")
+    )
+
+
 def account_to_offer(staff_member: StaffMember) -> User | None:
     """For a roster entry not yet linked: the district's account with its email, if that
     account is not linked to a roster entry already. The staff page offers it; it is never
@@ -107,11 +115,7 @@ def account_to_offer(staff_member: StaffMember) -> User | None:
     email = (staff_member.email or "").strip()
     if staff_member.user_id is not None or not email:
         return None
-    return (
-        district_accounts(staff_member.district)
-        .filter(email__iexact=email, staff_member__isnull=True)
-        .first()
-    )
+    return unlinked_district_accounts(staff_member.district).filter(email__iexact=email).first()
 
 
 def person_roster_panel(user: User, district: District) -> dict[str, object] | None:

@@ -538,7 +538,8 @@ def staff_member_link_account(*, staff_member: StaffMember, user: User, by: User
     """Link the roster entry to the sign-in account of the person it is.
 
     Preconditions: the account holds a membership in the entry's district; the entry is not
-    linked to another account; the account is not linked to another roster entry. Effects: the
+    linked to another account; the account is not linked to another entry of the district's
+    roster (it may be on other districts' rosters). Effects: the
     link, in the entry's history with who made it. From then on the link, not the email, says
     whose entry it is (R-09 in `ComplaintQuerySet.not_about`, the safety staff's schools).
     """
@@ -554,7 +555,13 @@ def staff_member_link_account(*, staff_member: StaffMember, user: User, by: User
             raise AgreementError(
                 _("Only a person of this district can be linked: add them under People first.")
             )
-        if StaffMember.objects.filter(user=user).exclude(pk=locked.pk).exists():
+        # Only this district's roster counts: the person may be on other districts' rosters
+        # too, and the answer must not tell whether they are.
+        if (
+            StaffMember.objects.filter(user=user, district_id=locked.district_id)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
             raise AgreementError(
                 _("This account is linked to another roster entry already: unlink it there.")
             )

@@ -210,3 +210,31 @@ def test_outsider_gets_404_and_anonymous_goes_to_login(world, client, client_for
         response = client.post(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client_for(world.admin).get(link_url(entry)).status_code == 405
+
+
+def test_a_person_on_two_districts_rosters_is_linked_in_each(world, client_for):
+    """One account, one entry per district: linking here neither needs nor reveals the other."""
+    shared = UserFactory(username="esd.officer@esd.example.org")
+    MembershipFactory(user=shared, district=world.district, role=Role.SAFETY_STAFF)
+    MembershipFactory(user=shared, district=world.other_district, role=Role.SAFETY_STAFF)
+    theirs = StaffMemberFactory(district=world.other_district, user=shared)
+    ours = StaffMemberFactory(district=world.district, email=shared.email)
+    c = client_for(world.admin)
+    page = c.get(staff_page(ours))
+    assert page.context["account_offer"] == shared
+    assert shared in page.context["link_form"].fields["user"].queryset
+    response = c.post(link_url(ours), {"user": shared.pk}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{ours.full_name} is now linked to their sign-in account."
+    ]
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.user == shared and theirs.user == shared
+
+
+def test_one_entry_per_account_in_a_district(world, entry):
+    from django.db import IntegrityError, transaction
+
+    StaffMemberFactory(district=world.district, user=world.safety_staff)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StaffMember.objects.filter(pk=entry.pk).update(user=world.safety_staff)
