@@ -78,3 +78,44 @@ def test_report_page_on_a_phone(page, live_server, world):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
     shoot(page, "internal-phone")
+
+
+def test_admin_releases_the_board_packet_and_the_board_member_reads_it(
+    page, live_server, world, browser
+):
+    dataset.build(world, calls=40)
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server, world.admin)
+    page.goto(f"{live_server.url}/reports/{dataset.YEAR}/")
+    packet_card = page.get_by_role("region", name="Board packet")
+    expect(packet_card.get_by_text("Not released to the board yet.")).to_be_visible()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Release to the board").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("board packet is released to the board members")).to_be_visible()
+    packet_card.scroll_into_view_if_needed()
+    shoot(page, "packet-released-desktop")
+
+    board = browser.new_context(viewport=DESKTOP)
+    reader = board.new_page()
+    sign_in(reader, live_server, world.board)
+    shoot(reader, "board-dashboard-desktop")
+    reader.get_by_role("link", name="Open the report").click()
+    expect(reader.get_by_role("heading", name=f"Annual report {dataset.YEAR}")).to_be_visible()
+    expect(reader.get_by_text("The report as the district published it on")).to_be_visible()
+    assert reader.get_by_text("INTERNAL").count() == 0
+    expect(reader.get_by_role("button", name="Publish")).to_have_count(0)
+    reader.wait_for_timeout(500)
+    violations = axe_violations(reader)
+    assert violations == [], describe_violations(violations)
+    shoot(reader, "board-report-desktop")
+    with reader.expect_download() as download_info:
+        reader.get_by_role("link", name="Board packet (PDF)").click()
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+    reader.goto(f"{live_server.url}/reports/")
+    violations = axe_violations(reader)
+    assert violations == [], describe_violations(violations)
+    shoot(reader, "board-index-desktop")
+    board.close()
