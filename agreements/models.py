@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from srp.models import District, Membership, School, SchoolYear
+from srp.models import District, Membership, School, SchoolYear, User
 from srp.uploads import private_upload_to
 
 MAX_DAYS_PER_WEEK = Decimal("5")
@@ -82,13 +82,11 @@ class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
     without case). A family names a roster entry whether or not anyone has linked it to a
     sign-in account yet, and changing one's email on one's profile does not undo the match."""
 
-    def of_person(self, user: object) -> StaffMemberQuerySet:
+    def of_person(self, user: User | None) -> StaffMemberQuerySet:
         """The roster entries that are this account's person (usually none or one)."""
-        from srp.models import User
-
-        if user is None or getattr(user, "pk", None) is None:
+        if user is None or user.pk is None:
             return self.none()
-        email = (getattr(user, "email", "") or "").strip().lower()
+        email = (user.email or "").strip().lower()
         # The account's past emails, from its history (one subquery, not a round trip).
         past = (
             User.history.filter(id=user.pk)
@@ -107,8 +105,6 @@ class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
         """The accounts whose person is one of these roster entries (the inverse of
         `of_person`): the linked accounts, and for unlinked entries any account whose email is
         or was theirs. Two queries at most."""
-        from srp.models import User
-
         linked: set[int] = set()
         emails: set[str] = set()
         for user_id, email in self.values_list("user_id", "email"):

@@ -566,7 +566,7 @@ def staff_member_link_account(*, staff_member: StaffMember, user: User, by: User
                 _("This account is linked to another roster entry already: unlink it there.")
             )
         locked.user = user
-        locked._history_user = by
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
     staff_member.user = user
     return locked
@@ -581,7 +581,7 @@ def staff_member_unlink_account(*, staff_member: StaffMember, by: User) -> Staff
         if locked.user_id is None:
             return locked
         locked.user = None
-        locked._history_user = by
+        locked._history_user = by  # type: ignore[attr-defined]
         locked.save()
     staff_member.user = None
     return locked

@@ -67,6 +67,7 @@ from agreements.services import MANUAL_TRANSITIONS, TRANSITIONS, AgreementError
 from agreements.training import STATE_LABELS, State, training_status
 from srp.csv_export import csv_response
 from srp.history import render_history
+from srp.http import AuthenticatedHttpRequest
 from srp.models import Membership, School
 from srp.roles import Role
 from srp.uploads import serve_upload
@@ -646,7 +647,7 @@ def _account_card(staff: StaffMember) -> dict[str, Any]:
     }
 
 
-def _account_step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
+def _account_step(request: AuthenticatedHttpRequest, pk: int, run: Any, done: str) -> HttpResponse:
     require_writer(request)
     staff = get_staff_for_user(request, pk, write=True)
     try:
@@ -662,7 +663,7 @@ def _account_step(request: HttpRequest, pk: int, run: Any, done: str) -> HttpRes
 
 
 @require_POST
-def staff_account_link(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_account_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Link the roster entry to an account of the district (the one offered, or one chosen)."""
 
     def run(staff: StaffMember) -> str:
@@ -678,7 +679,7 @@ def staff_account_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def staff_account_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_account_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Invite the roster entry's person by email and link the account."""
 
     def run(staff: StaffMember) -> str:
@@ -699,7 +700,7 @@ def staff_account_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def staff_account_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_account_unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def run(staff: StaffMember) -> str:
         services.staff_member_unlink_account(staff_member=staff, by=request.user)
         return ""

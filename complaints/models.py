@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.models import Provider, StaffMember
-from srp.models import District, School, SchoolYear
+from srp.models import District, School, SchoolYear, User
 from srp.uploads import private_upload_to
 
 
@@ -132,7 +132,9 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
             | Q(respond_due__lte=limit, response_sent_at__isnull=True)
         )
 
-    def not_about(self, user: object, *, referred_to: Collection[int] = ()) -> ComplaintQuerySet:
+    def not_about(
+        self, user: User | None, *, referred_to: Collection[int] = ()
+    ) -> ComplaintQuerySet:
         """Without the complaints this person may never open (R-09); every reader goes through
         here (`complaints.selectors.complaints_for_scope`, the assignment rule, reminders).
 
