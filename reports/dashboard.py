@@ -8,15 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from reports.access import is_board_reader
 from reports.models import BoardPacket, PublishedReport
 from srp.models import District, SchoolYear
-from srp.roles import Role
 
 
 def report_overview(request: HttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     district = scope.district
-    if scope.has(Role.BOARD_MEMBER) and not scope.has(Role.PROGRAM_ADMIN, Role.PRINCIPAL):
+    if is_board_reader(scope):
         return _board_overview(district)
     today = timezone.localdate()
     years = list(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.access import is_board_reader
 from reports.apps import PUBLISHED
 from reports.exports import csv_text, report_csv_zip, report_filename, report_json
 from reports.models import BoardPacket, PublishedReport
@@ -45,18 +46,11 @@ from srp.scope import Scope
 READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
 
 
-def _board_reader(scope: Scope) -> bool:
-    """A board member holding no role that reads internal figures. They read the published
-    report (the suppressed version the public sees) and the board packets released to them,
-    nothing else (SPEC §1, R-20)."""
-    return scope.has(Role.BOARD_MEMBER) and not scope.has(Role.PROGRAM_ADMIN, Role.PRINCIPAL)
-
-
 def _school_ids(request: HttpRequest) -> frozenset[int] | None:
     """None (the whole district) for administrators; else the principal's schools."""
     scope = request.scope
     scope.require(*READERS)
-    if _board_reader(scope):
+    if is_board_reader(scope):
         raise Http404  # a board member's pages read published snapshots, never this report
     return _reader_school_ids(scope)
 
@@ -134,7 +128,7 @@ def _download(data: bytes | str, filename: str, content_type: str) -> HttpRespon
 def report_index(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*READERS)
-    board_reader = _board_reader(scope)
+    board_reader = is_board_reader(scope)
     school_ids = None if board_reader else _school_ids(request)
     district = scope.district
     years = list(SchoolYear.objects.filter(district=district).order_by("-starts_on"))
@@ -222,7 +216,7 @@ def _to_published(request: HttpRequest, label: str, name: str) -> HttpResponse:
 
 
 def report_detail(request: HttpRequest, label: str) -> HttpResponse:
-    if _board_reader(request.scope):
+    if is_board_reader(request.scope):
         return _published_detail(request, label)
     year, report, key = _report(request, label)
     rendered = rendered_body(report, audience=request.scope, key=key)
@@ -249,7 +243,7 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
-    if _board_reader(request.scope):
+    if is_board_reader(request.scope):
         return _to_published(request, label, "pdf")
     _year, report, key = _report(request, label)
     # Seconds of WeasyPrint at scale: kept with the report it was made from.
@@ -260,14 +254,14 @@ def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
 
 
 def report_csv(request: HttpRequest, label: str) -> HttpResponse:
-    if _board_reader(request.scope):
+    if is_board_reader(request.scope):
         return _to_published(request, label, "csv")
     _year, report, _key = _report(request, label)
     return _download(report_csv_zip(report), report_filename(report, "zip"), "application/zip")
 
 
 def report_json_view(request: HttpRequest, label: str) -> HttpResponse:
-    if _board_reader(request.scope):
+    if is_board_reader(request.scope):
         return _to_published(request, label, "json")
     _year, report, _key = _report(request, label)
     return _download(report_json(report), report_filename(report, "json"), "application/json")
