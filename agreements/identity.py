@@ -9,12 +9,12 @@ from django.db.models import Exists, OuterRef, Q
 from agreements.models import StaffMember
 
 if TYPE_CHECKING:
-    from django.db.models import Expression
+    from django.db.models.expressions import BaseExpression
 
     from srp.models import User
 
 
-def own_roster_entry(user: User) -> Expression:
+def own_roster_entry(user: User) -> BaseExpression:
     """True for a membership whose district's roster holds the user: linked to the account or
     under its email. That person may be a complaint's subject (R-09), so no cached value of
     theirs is shared with anyone else."""

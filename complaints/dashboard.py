@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from complaints.selectors import complaints_for_scope
+from srp.http import AuthenticatedHttpRequest
 
 DUE_SOON_DAYS = 7
 
 
-def section_context(request: HttpRequest) -> dict[str, Any] | None:
+def section_context(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     today = timezone.localdate()
     visible = complaints_for_scope(request.scope)
     overdue = list(visible.overdue(today).with_list_data().order_by("respond_due")[:10])

@@ -5,17 +5,17 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from incidents import selectors
 from incidents.clocks import restraint_clocks
 from incidents.models import InterventionRequest
+from srp.http import AuthenticatedHttpRequest
 from srp.registry import DashboardSection, registry
 from srp.roles import Role
 
 
-def safety_staff_section(request: HttpRequest) -> dict[str, Any] | None:
+def safety_staff_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     calls = selectors.calls_for_scope(scope)
     mine = selectors.staff_member_for_user(scope)
@@ -35,12 +35,12 @@ def safety_staff_section(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-def principal_section(request: HttpRequest) -> dict[str, Any] | None:
+def principal_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     requests = InterventionRequest.objects.filter(
         district=scope.district, school_id__in=scope.school_ids(Role.PRINCIPAL)
     )
-    year = scope.district.current_school_year()
+    year = scope.require(Role.PRINCIPAL).current_school_year()
     if year is not None:
         requests = requests.in_school_year(year)
     rows = list(requests.select_related("school").order_by("-requested_at")[:500])
@@ -53,7 +53,7 @@ def principal_section(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-def school_staff_section(request: HttpRequest) -> dict[str, Any] | None:
+def school_staff_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     """A teacher's own intervention requests and the way to file one."""
     scope = request.scope
     mine = InterventionRequest.objects.filter(
@@ -65,9 +65,9 @@ def school_staff_section(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
-def admin_section(request: HttpRequest) -> dict[str, Any] | None:
+def admin_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
-    year = scope.district.current_school_year()
+    year = scope.require(Role.PROGRAM_ADMIN).current_school_year()
     calls = selectors.calls_for_scope(scope).recorded()
     reports = selectors.restraint_reports_for_scope(scope)
     if year is not None:

@@ -124,6 +124,8 @@ class _Rows(Sequence):
 
 
 class ListPage(Page):
+    paginator: ListPaginator
+
     def __init__(self, rows: _Rows, number: int, paginator: ListPaginator, ids_query: Any) -> None:
         super().__init__(rows, number, paginator)
         self.ids_query = ids_query
@@ -144,14 +146,14 @@ class ListPaginator(Paginator):
     district data version and reader identity (`scope`)."""
 
     def __init__(self, rows: QuerySet, per_page: int, *, scope: Scope) -> None:
-        super().__init__(rows.values_list("pk", flat=True), per_page)
+        self.ids = rows.values_list("pk", flat=True)
+        super().__init__(self.ids, per_page)
         self.rows = rows
         self.scope = scope
 
     @cached_property
     def count(self) -> int:
-        ids = self.object_list
-        return _cached(LIST_COUNT, self.scope, ids, ids.count, empty=0)
+        return _cached(LIST_COUNT, self.scope, self.ids, self.ids.count, empty=0)
 
     def _get_page(self, ids: Any, number: int, paginator: Paginator) -> Page:
         page_ids = _cached(LIST_PAGE, self.scope, ids, lambda: list(ids), empty=[])

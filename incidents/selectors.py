@@ -15,7 +15,7 @@ A record of another district or another school is a 404; a role that may not wri
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -23,20 +23,24 @@ from django.http import Http404
 
 from agreements.models import StaffMember
 from incidents.models import (
+    ActivityQuerySet,
     AgencyInformationRequest,
+    AgencyRequestQuerySet,
     Call,
+    CallQuerySet,
     ImportBatch,
+    InterventionQuerySet,
     InterventionRequest,
     LawEnforcementActivity,
+    RestraintQuerySet,
     RestraintReport,
     StudentInvolved,
 )
+from srp.http import AuthenticatedHttpRequest
 from srp.models import School
 from srp.roles import Role
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from srp.scope import Scope
 
 CALL_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.SAFETY_STAFF)
@@ -44,6 +48,9 @@ REQUEST_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.SAFETY_STAFF, Role.SCH
 REQUEST_FILERS = (Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.SCHOOL_STAFF)
 RESPONDERS = (Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.SAFETY_STAFF)
 AGENCY_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.SAFETY_STAFF)
+
+
+_QS = TypeVar("_QS", bound=QuerySet)
 
 
 def call_school_ids(scope: Scope) -> frozenset[int] | None:
@@ -66,17 +73,17 @@ def request_schools_for_filing(scope: Scope) -> QuerySet[School]:
     return schools.filter(pk__in=scope.school_ids(Role.PRINCIPAL, Role.SCHOOL_STAFF))
 
 
-def _limit_to_schools(qs: QuerySet, scope: Scope, field: str = "school_id") -> QuerySet:
+def _limit_to_schools(qs: _QS, scope: Scope, field: str = "school_id") -> _QS:
     ids = call_school_ids(scope)
     return qs if ids is None else qs.filter(**{f"{field}__in": ids})
 
 
-def calls_for_scope(scope: Scope) -> QuerySet[Call]:
+def calls_for_scope(scope: Scope) -> CallQuerySet:
     scope.require(*CALL_ROLES)
     return _limit_to_schools(Call.objects.filter(district=scope.district), scope)
 
 
-def activities_for_scope(scope: Scope) -> QuerySet[LawEnforcementActivity]:
+def activities_for_scope(scope: Scope) -> ActivityQuerySet:
     scope.require(*CALL_ROLES)
     return _limit_to_schools(
         LawEnforcementActivity.objects.filter(call__district=scope.district),
@@ -85,12 +92,12 @@ def activities_for_scope(scope: Scope) -> QuerySet[LawEnforcementActivity]:
     )
 
 
-def restraint_reports_for_scope(scope: Scope) -> QuerySet[RestraintReport]:
+def restraint_reports_for_scope(scope: Scope) -> RestraintQuerySet:
     scope.require(*CALL_ROLES)
     return _limit_to_schools(RestraintReport.objects.filter(district=scope.district), scope)
 
 
-def interventions_for_scope(scope: Scope) -> QuerySet[InterventionRequest]:
+def interventions_for_scope(scope: Scope) -> InterventionQuerySet:
     scope.require(*REQUEST_ROLES)
     qs = InterventionRequest.objects.filter(district=scope.district)
     if scope.is_program_admin:
@@ -101,7 +108,7 @@ def interventions_for_scope(scope: Scope) -> QuerySet[InterventionRequest]:
     return qs.filter(visible)
 
 
-def agency_requests_for_scope(scope: Scope) -> QuerySet[AgencyInformationRequest]:
+def agency_requests_for_scope(scope: Scope) -> AgencyRequestQuerySet:
     scope.require(*AGENCY_ROLES)
     qs = AgencyInformationRequest.objects.filter(district=scope.district)
     return qs if scope.is_program_admin else qs.filter(logged_by=scope.user)
@@ -114,7 +121,7 @@ def _get(qs: QuerySet, pk: int):  # noqa: ANN202
         raise Http404 from None
 
 
-def get_call_for_user(request: HttpRequest, pk: int) -> Call:
+def get_call_for_user(request: AuthenticatedHttpRequest, pk: int) -> Call:
     return _get(
         calls_for_scope(request.scope).select_related("school", "responding_staff", "created_by"),
         pk,
@@ -126,16 +133,16 @@ def get_student_of_call(call: Call, pk: int) -> StudentInvolved:
     return _get(call.students.all(), pk)
 
 
-def get_activity_for_user(request: HttpRequest, pk: int) -> LawEnforcementActivity:
+def get_activity_for_user(request: AuthenticatedHttpRequest, pk: int) -> LawEnforcementActivity:
     return _get(activities_for_scope(request.scope).select_related("call", "student"), pk)
 
 
-def get_restraint_report_for_user(request: HttpRequest, pk: int) -> RestraintReport:
+def get_restraint_report_for_user(request: AuthenticatedHttpRequest, pk: int) -> RestraintReport:
     return _get(restraint_reports_for_scope(request.scope).for_list(), pk)
 
 
 def get_intervention_for_user(
-    request: HttpRequest, pk: int, *, respond: bool = False
+    request: AuthenticatedHttpRequest, pk: int, *, respond: bool = False
 ) -> InterventionRequest:
     scope = request.scope
     intervention = _get(interventions_for_scope(scope).for_list(), pk)
@@ -148,11 +155,13 @@ def get_intervention_for_user(
     return intervention
 
 
-def get_agency_request_for_user(request: HttpRequest, pk: int) -> AgencyInformationRequest:
+def get_agency_request_for_user(
+    request: AuthenticatedHttpRequest, pk: int
+) -> AgencyInformationRequest:
     return _get(agency_requests_for_scope(request.scope).select_related("school", "logged_by"), pk)
 
 
-def get_import_for_user(request: HttpRequest, pk: int) -> ImportBatch:
+def get_import_for_user(request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
     request.scope.require(Role.PROGRAM_ADMIN)
     return _get(ImportBatch.objects.filter(district=request.scope.district), pk)
 

@@ -17,7 +17,7 @@ TEXT_COLOUR = "#212529"
 
 
 def bar_chart(
-    *, chart_id: str, title: str, items: Sequence[tuple[str, Any]], width: int = 640
+    *, chart_id: str, title: str, items: Sequence[Sequence[Any]], width: int = 640
 ) -> SafeString:
     """A horizontal bar chart of (label, value); suppressed values (strings) get no bar.
 

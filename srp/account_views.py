@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
 from srp.forms import OtpVerifyForm, ProfileForm
+from srp.http import AuthenticatedHttpRequest
 from srp.second_factor import confirmed_device, second_factor_required
 
 
@@ -71,7 +72,7 @@ def password_reset(request: HttpRequest) -> HttpResponseBase:
     return _password_reset_view(request)
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -89,7 +90,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @second_factor_limited
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create an unconfirmed TOTP device, show its QR code, confirm it with a first code."""
     if confirmed_device(request.user):
         messages.info(request, _("Your second factor is already set up."))
@@ -125,7 +126,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @second_factor_limited
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = confirmed_device(request.user)
     if device is None or request.user.is_verified():
         return redirect("srp:dashboard")
@@ -146,7 +147,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def otp_disable(request: HttpRequest) -> HttpResponse:
+def otp_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     if second_factor_required(request.user):
         messages.error(request, _("Your district requires a second factor for your role."))
         return redirect("account:profile")

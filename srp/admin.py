@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from srp.http import AuthenticatedHttpRequest
 from srp.models import District, Enrollment, Membership, OutboundEmail, School, SchoolYear, User
 from srp.outbox import OutboxError, outbox_requeue
 
 
 @admin.register(User)
 class SrpUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("srp", {"fields": ("is_host_admin",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("srp", {"fields": ("is_host_admin",)}))
     list_display = ("username", "email", "first_name", "last_name", "is_host_admin", "is_active")
 
 
@@ -54,7 +54,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     actions = ["requeue"]
 
     @admin.action(description="Re-queue the selected failed or unconfirmed emails")
-    def requeue(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
+    def requeue(self, request: AuthenticatedHttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
         """For the host's own emails (no district), which no program administrator sees."""
         done = 0
         for email in queryset:

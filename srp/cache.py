@@ -268,7 +268,7 @@ def app_feeds_figures(
     ignored = {name.lower() for name in ignore}
     paths = {name.lower(): path for name, path in (district_paths or {}).items()}
     for model in app_config.get_models():
-        name = model._meta.model_name
+        name = model._meta.model_name or ""
         if name in ignored or name.startswith("historical"):
             continue
         path = paths.get(name)

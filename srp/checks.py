@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
@@ -19,7 +20,7 @@ PROCESS_LOCAL_CACHES = frozenset(
 
 
 def check_cache_is_shared(
-    app_configs: list[AppConfig] | None = None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
     """Rate limits and replay protection only hold if every worker sees the same cache.
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from srp.http import AuthenticatedHttpRequest
 from srp.models import Membership, OutboundEmail, School
 from srp.registry import DashboardSection, registry
 from srp.roles import Role
 
 
-def district_overview(request: HttpRequest) -> dict[str, Any] | None:
+def district_overview(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
-    district = scope.district
+    district = scope.require(Role.PROGRAM_ADMIN)
     year = district.current_school_year()
     counts = School.objects.filter(district=district).aggregate(
         schools=Count("pk", filter=Q(active=True)),

@@ -7,6 +7,7 @@ Everything is keyed on natural keys, so running it again changes nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -66,7 +67,7 @@ def _user(username: str, first: str, last: str, *, host_admin: bool = False) -> 
 
 
 def _membership(
-    user: User, district: District, role: str, schools: list[School] = (), title: str = ""
+    user: User, district: District, role: str, schools: Sequence[School] = (), title: str = ""
 ) -> None:
     membership, _ = Membership.objects.get_or_create(
         user=user, district=district, role=role, defaults={"title": title}

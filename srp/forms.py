@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from srp.date_bounds import DateBoundsMixin
 from srp.languages import validate_language_code
 from srp.models import District, School, SchoolYear, User
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
@@ -59,7 +60,8 @@ class DistrictSettingsForm(forms.ModelForm):
         return codes
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         ack, respond, longest = (
             data.get("acknowledge_within_school_days"),
             data.get("respond_within_days"),
@@ -98,7 +100,7 @@ class SchoolForm(forms.ModelForm):
         return code
 
 
-class SchoolYearForm(forms.ModelForm):
+class SchoolYearForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = SchoolYear
         fields = ["label", "first_instructional_day", "last_instructional_day"]
@@ -127,7 +129,8 @@ class EnrollmentForm(forms.Form):
 
     def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school_year"].queryset = SchoolYear.objects.filter(district=district)
+        years = cast(forms.ModelChoiceField, self.fields["school_year"])
+        years.queryset = SchoolYear.objects.filter(district=district)
 
 
 class MembershipForm(forms.Form):
@@ -154,7 +157,8 @@ class MembershipForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = School.objects.filter(district=district)
+        schools = cast(forms.ModelChoiceField, self.fields["schools"])
+        schools.queryset = School.objects.filter(district=district)
         if editing:
             # The account and the role are what the membership is; change the role by adding one.
             self.fields["email"].disabled = True
@@ -169,7 +173,8 @@ class MembershipForm(forms.Form):
                 )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         role = data.get("role")
         if (
             role in (Role.PRINCIPAL, Role.SCHOOL_STAFF)

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from srp.http import AuthenticatedHttpRequest
 
 HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 HIDDEN_FIELDS = {"password", "token_hash", "status_token"}
@@ -32,7 +34,7 @@ class HistoryEntry:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except Exception:  # noqa: BLE001 - history-only fields have no label
         return name
 
@@ -40,7 +42,9 @@ def _label(model: type[models.Model], name: str) -> str:
 def history_entries(obj: models.Model, *, limit: int = 500) -> list[HistoryEntry]:
     """The record's history, newest first, each with the fields that changed."""
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-pk")[: limit + 1]
+        getattr(obj, "history")  # noqa: B009 - added by simple-history, unknown to the types
+        .select_related("history_user")
+        .order_by("-history_date", "-pk")[: limit + 1]
     )
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -65,7 +69,7 @@ def history_entries(obj: models.Model, *, limit: int = 500) -> list[HistoryEntry
 
 
 def render_history(
-    request: HttpRequest, obj: models.Model, *, back_url: str, title: str | None = None
+    request: AuthenticatedHttpRequest, obj: models.Model, *, back_url: str, title: str | None = None
 ) -> HttpResponse:
     """Render the history page; the caller has already checked the user may see `obj`."""
     return render(

@@ -25,4 +25,4 @@ class ScopedHttpRequest(HttpRequest):
 class AuthenticatedHttpRequest(ScopedHttpRequest):
     """A request of a signed-in user (every view but those marked `@login_not_required`)."""
 
-    user: User  # type: ignore[assignment]
+    user: User

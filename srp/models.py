@@ -31,6 +31,10 @@ class User(AbstractUser):
     )
     history = HistoricalRecords()
 
+    if TYPE_CHECKING:
+        # Set on the signed-in user by django-otp's `OTPMiddleware`.
+        def is_verified(self) -> bool: ...
+
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
@@ -392,6 +396,12 @@ class OutboundEmail(models.Model):
     purged_at = models.DateTimeField(null=True, blank=True)
     # Who re-queued an email, and when; the bodies are never copied into the history.
     history = HistoricalRecords(excluded_fields=["body", "html_body", "headers"])
+
+    if TYPE_CHECKING:
+        # What simple-history reads from a record being saved (who, why, or not at all).
+        skip_history_when_saving: bool
+        _history_user: User | None
+        _change_reason: str
 
     objects = OutboundEmailQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from srp.history import render_history
+from srp.http import AuthenticatedHttpRequest
 from srp.models import District, OutboundEmail
 from srp.outbox import OutboxError, outbox_requeue
 from srp.roles import Role
 
 
-def _require_admin(request: HttpRequest) -> District:
-    request.scope.require(Role.PROGRAM_ADMIN)
-    return request.scope.district
+def _require_admin(request: AuthenticatedHttpRequest) -> District:
+    return request.scope.require(Role.PROGRAM_ADMIN)
 
 
-def _get_email_for_admin(request: HttpRequest, pk: int) -> OutboundEmail:
+def _get_email_for_admin(request: AuthenticatedHttpRequest, pk: int) -> OutboundEmail:
     """One of the active district's emails: 403 for other roles, 404 for another district's."""
     district = _require_admin(request)
     return get_object_or_404(OutboundEmail.objects.for_district(district), pk=pk)
@@ -37,7 +37,7 @@ def masked_address(address: str) -> str:
     return f"{local[:1]}…@{domain}"
 
 
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     district = _require_admin(request)
     now = timezone.now()
     emails = OutboundEmail.objects.for_district(district)
@@ -64,7 +64,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def outbox_requeue_view(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_requeue_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get_email_for_admin(request, pk)
     try:
         outbox_requeue(email=email, by=request.user)
@@ -79,6 +79,6 @@ def outbox_requeue_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("srp:outbox")
 
 
-def outbox_history(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     email = _get_email_for_admin(request, pk)
     return render_history(request, email, back_url=reverse("srp:outbox"), title=email.subject)

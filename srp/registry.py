@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 from django.urls import reverse
 
 if TYPE_CHECKING:
-    from django.db.models import Expression
-    from django.http import HttpRequest
+    from django.db.models.expressions import BaseExpression
+    from django_stubs_ext import StrOrPromise
 
+    from srp.http import AuthenticatedHttpRequest
     from srp.models import District, User
 
 
@@ -27,7 +28,7 @@ class DashboardSection:
     key: str
     template: str
     roles: frozenset[str]
-    context: Callable[[HttpRequest], dict[str, Any] | None]
+    context: Callable[[AuthenticatedHttpRequest], dict[str, Any] | None]
     order: int = 100
     # The rendered section is cached until the district's data changes (`srp.cache`), for the
     # reader's scope (`Scope.cache_identity()`): it is drawn from the context alone, without the
@@ -51,7 +52,7 @@ class CachedSurface:
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     roles: frozenset[str]
     order: int = 100
@@ -62,9 +63,9 @@ class NavItem:
 class PublicLink:
     """A link on a district's public page (file a complaint, notices, the annual report)."""
 
-    label: str
+    label: StrOrPromise
     url_name: str  # reversed with kwargs={"district_code": ...}
-    description: str = ""
+    description: StrOrPromise = ""
     order: int = 100
 
 
@@ -115,7 +116,7 @@ class Registry:
     # that narrow what they see (a roster entry that may be a complaint's subject): either puts
     # the user in the reader's cache identity.
     personal_roles: set[str] = field(default_factory=set)
-    identity_narrowers: dict[str, Callable[[User], Expression]] = field(default_factory=dict)
+    identity_narrowers: dict[str, Callable[[User], BaseExpression]] = field(default_factory=dict)
 
     def add_dashboard_section(self, section: DashboardSection) -> None:
         self._replace(self.dashboard_sections, section, "key")
@@ -131,7 +132,7 @@ class Registry:
         and schools: their cached values are their own."""
         self.personal_roles.update(roles)
 
-    def add_identity_narrower(self, key: str, narrower: Callable[[User], Expression]) -> None:
+    def add_identity_narrower(self, key: str, narrower: Callable[[User], BaseExpression]) -> None:
         """`narrower(user)`: a boolean expression over `Membership` rows (it may use
         `OuterRef("district")`), true when the user's own records in that district narrow what
         they may see. Evaluated in the scope's one membership query."""

@@ -84,10 +84,11 @@ class Scope:
             return True
         return school_id is not None and school_id in self.school_ids(*roles)
 
-    def require(self, *roles: str) -> None:
-        """Raise 403 unless the user holds one of `roles` in the active district."""
+    def require(self, *roles: str) -> District:
+        """The active district; 403 unless the user holds one of `roles` in it."""
         if self.district is None or not self.has(*roles):
             raise PermissionDenied
+        return self.district
 
     def get_school(self, pk: int | str, *roles: str) -> School:
         """A school of the active district that the user covers, or 404."""

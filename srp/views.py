@@ -98,7 +98,7 @@ def benchmark_floor(request: HttpRequest) -> HttpResponse:
 
 
 # Dashboard ----------------------------------------------------------------------------------
-def _render_section(request: HttpRequest, section: DashboardSection) -> str:
+def _render_section(request: AuthenticatedHttpRequest, section: DashboardSection) -> str:
     context = section.context(request)
     if context is None:
         return ""
@@ -131,7 +131,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def switch_district(request: HttpRequest) -> HttpResponse:
+def switch_district(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         district_id = int(request.POST.get("district", ""))
     except ValueError:
@@ -146,12 +146,11 @@ def switch_district(request: HttpRequest) -> HttpResponse:
 
 
 # District administration (program administrator) ------------------------------------------
-def _require_admin(request: HttpRequest) -> District:
-    request.scope.require(Role.PROGRAM_ADMIN)
-    return request.scope.district
+def _require_admin(request: AuthenticatedHttpRequest) -> District:
+    return request.scope.require(Role.PROGRAM_ADMIN)
 
 
-def district_settings(request: HttpRequest) -> HttpResponse:
+def district_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     district = _require_admin(request)
     form = DistrictSettingsForm(request.POST or None, instance=district)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +161,7 @@ def district_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def district_test_email(request: HttpRequest) -> HttpResponse:
+def district_test_email(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queue a test email to the administrator, to check the mail settings end to end."""
     _require_admin(request)
     if not request.user.email:
@@ -183,18 +182,18 @@ def district_test_email(request: HttpRequest) -> HttpResponse:
     return redirect("srp:district_settings")
 
 
-def district_history(request: HttpRequest) -> HttpResponse:
+def district_history(request: AuthenticatedHttpRequest) -> HttpResponse:
     district = _require_admin(request)
     return render_history(request, district, back_url=reverse("srp:district_settings"))
 
 
-def school_list(request: HttpRequest) -> HttpResponse:
+def school_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
-    scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
-    schools = School.objects.filter(district=scope.district)
+    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+    schools = School.objects.filter(district=district)
     if not scope.has(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER):
         schools = schools.filter(pk__in=scope.school_ids(Role.PRINCIPAL))
-    year = scope.district.current_school_year()
+    year = district.current_school_year()
     schools = schools.prefetch_related(
         Prefetch(
             "enrollments",
@@ -205,11 +204,11 @@ def school_list(request: HttpRequest) -> HttpResponse:
     return render(request, "srp/school_list.html", {"schools": schools, "year": year})
 
 
-def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
     if scope.has(Role.BOARD_MEMBER) and not scope.is_program_admin:
-        school = get_object_or_404(School, pk=pk, district=scope.district)
+        school = get_object_or_404(School, pk=pk, district=district)
     else:
         school = scope.get_school(pk, Role.PRINCIPAL)
     enrollments = school.enrollments.select_related("school_year").order_by(
@@ -217,7 +216,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = None
     if scope.is_program_admin:
-        form = EnrollmentForm(request.POST or None, district=scope.district)
+        form = EnrollmentForm(request.POST or None, district=district)
         if request.method == "POST" and form.is_valid():
             enrollment_set(
                 school=school,
@@ -235,7 +234,7 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def school_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def school_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     district = _require_admin(request)
     school = request.scope.get_school(pk) if pk else None
     form = SchoolForm(request.POST or None, instance=school, district=district)
@@ -256,19 +255,19 @@ def school_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def school_history(request: HttpRequest, pk: int) -> HttpResponse:
+def school_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     school = request.scope.get_school(pk)
     return render_history(request, school, back_url=reverse("srp:school_detail", args=[pk]))
 
 
-def school_year_list(request: HttpRequest) -> HttpResponse:
+def school_year_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     district = _require_admin(request)
     years = SchoolYear.objects.filter(district=district)
     return render(request, "srp/school_year_list.html", {"years": years})
 
 
-def school_year_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def school_year_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     district = _require_admin(request)
     year = get_object_or_404(SchoolYear, pk=pk, district=district) if pk else None
     form = SchoolYearForm(request.POST or None, instance=year, district=district)
@@ -287,7 +286,7 @@ def school_year_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
     )
 
 
-def people_list(request: HttpRequest) -> HttpResponse:
+def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     district = _require_admin(request)
     memberships = (
         Membership.objects.filter(district=district)
@@ -313,7 +312,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     district = _require_admin(request)
     membership = (
         get_object_or_404(Membership.objects.select_related("user"), pk=pk, district=district)
@@ -407,19 +406,19 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+def person_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     district = _require_admin(request)
     membership = get_object_or_404(Membership, pk=pk, district=district)
     return render_history(request, membership, back_url=reverse("srp:people_list"))
 
 
 # Host administration ------------------------------------------------------------------------
-def _require_host_admin(request: HttpRequest) -> None:
+def _require_host_admin(request: AuthenticatedHttpRequest) -> None:
     if not request.user.is_host_admin:
         raise PermissionDenied
 
 
-def host_district_list(request: HttpRequest) -> HttpResponse:
+def host_district_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_host_admin(request)
     districts = District.objects.annotate(
         school_count=Count("schools", distinct=True),
@@ -432,7 +431,7 @@ def host_district_list(request: HttpRequest) -> HttpResponse:
     return render(request, "srp/host_district_list.html", {"districts": districts})
 
 
-def host_district_create(request: HttpRequest) -> HttpResponse:
+def host_district_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_host_admin(request)
     form = DistrictCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
