@@ -1,13 +1,15 @@
 """Figures computed from a district's records, cached until those records change.
 
-Every write to a model of the project's apps (through `save()`, `delete()` or a many-to-many
-change) marks its district's data as changed. Code that writes without signals (`bulk_create`,
-`QuerySet.update()`, COPY) must also save a signalled record in the same transaction, as the CSV
-import does with its batch record, or call `data_changed()` itself. A cached value's key
-holds the district's data version, the global version (bumped when a write cannot be traced to one
-district), today's local date and the active language, so a change, a new day or another language
-never serves an old value. Entries also expire after `timeout` seconds, for figures that depend on
-the clock within a day (a deadline passing).
+Each app declares from its `ready()` which of its models feed figures and how a record of each
+reaches its district (`app_feeds_figures`); every write to one of them (through `save()`,
+`delete()` or a many-to-many change) marks its district's data as changed. Code that writes
+without signals (`bulk_create`, `QuerySet.update()`, COPY) must also save a signalled record in
+the same transaction, as the CSV import does with its batch record, or call `data_changed()`
+itself. A cached value's key holds its audience's identity (a reader's `Scope.cache_identity()`,
+or the public of one district), the district's data version, the global version (bumped when a
+write cannot be traced to one district), today's local date and the active language, so another
+reader, a change, a new day or another language never serves an old value. Entries also expire
+after `timeout` seconds, for figures that depend on the clock within a day (a deadline passing).
 
 Several app servers must share the cache (`CACHE_URL=dbcache://…` or Redis) for a change seen by
 one to reach the others; with the per-process default a server may show a figure up to `timeout`
