@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from srp.models import District, SchoolYear
+from srp.models import District, SchoolYear, User
 
 
 class PublishedReportQuerySet(models.QuerySet["PublishedReport"]):
@@ -102,6 +102,8 @@ class BoardPacket(models.Model):
         verbose_name=_("released by"),
     )
     history = HistoricalRecords()
+    # Who the history names for a change made outside a request (simple-history reads it).
+    _history_user: User | None
 
     objects = BoardPacketQuerySet.as_manager()
 

@@ -69,7 +69,9 @@ def report_withdraw(*, district: District, school_year: SchoolYear, by: User) ->
             .filter(district=district, school_year=school_year)
             .first()
         )
-        _check(report.status if report else None, PublishedReport.Status.WITHDRAWN)
+        if report is None:
+            raise ReportError(_("This year's report has not been published."))
+        _check(report.status, PublishedReport.Status.WITHDRAWN)
         report.status = PublishedReport.Status.WITHDRAWN
         report.save(update_fields=["status"])
     return report
@@ -132,7 +134,9 @@ def board_packet_withdraw(*, district: District, school_year: SchoolYear, by: Us
             .filter(district=district, school_year=school_year)
             .first()
         )
-        _check_packet(packet.status if packet else None, BoardPacket.Status.WITHDRAWN)
+        if packet is None:
+            raise ReportError(_("This year's board packet has not been released to the board."))
+        _check_packet(packet.status, BoardPacket.Status.WITHDRAWN)
         packet.status = BoardPacket.Status.WITHDRAWN
         packet._history_user = by
         packet.save(update_fields=["status"])

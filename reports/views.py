@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from reports.services import (
 from srp.cache import cached_figures
 from srp.cache import public as public_audience
 from srp.history import render_history
+from srp.http import AuthenticatedHttpRequest
 from srp.models import SchoolYear
 from srp.roles import Role
 from srp.scope import Scope
@@ -46,7 +47,7 @@ from srp.scope import Scope
 READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
 
 
-def _school_ids(request: HttpRequest) -> frozenset[int] | None:
+def _school_ids(request: AuthenticatedHttpRequest) -> frozenset[int] | None:
     """None (the whole district) for administrators; else the principal's schools."""
     scope = request.scope
     scope.require(*READERS)
@@ -61,7 +62,7 @@ def _reader_school_ids(scope: Scope) -> frozenset[int] | None:
     return scope.school_ids(Role.PRINCIPAL)
 
 
-def _published(request: HttpRequest, label: str) -> PublishedReport:
+def _published(request: AuthenticatedHttpRequest, label: str) -> PublishedReport:
     """The year's current publication, or 404 (a year never published, or withdrawn)."""
     return get_object_or_404(
         PublishedReport.objects.current().select_related("school_year", "published_by"),
@@ -70,7 +71,7 @@ def _published(request: HttpRequest, label: str) -> PublishedReport:
     )
 
 
-def _released_packet(request: HttpRequest, year: SchoolYear) -> BoardPacket | None:
+def _released_packet(request: AuthenticatedHttpRequest, year: SchoolYear) -> BoardPacket | None:
     return (
         BoardPacket.objects.released()
         .filter(district=request.scope.district, school_year=year)
@@ -78,7 +79,7 @@ def _released_packet(request: HttpRequest, year: SchoolYear) -> BoardPacket | No
     )
 
 
-def _get_year(request: HttpRequest, label: str) -> SchoolYear:
+def _get_year(request: AuthenticatedHttpRequest, label: str) -> SchoolYear:
     return get_object_or_404(SchoolYear, district=request.scope.district, label=label)
 
 
@@ -109,7 +110,9 @@ def cached_report(*, scope: Scope, school_year: SchoolYear, public: bool = False
     return cached_figures(ANNUAL_REPORT, scope, compute, key=_report_key(school_year, public))
 
 
-def _report(request: HttpRequest, label: str) -> tuple[SchoolYear, dict[str, Any], tuple]:
+def _report(
+    request: AuthenticatedHttpRequest, label: str
+) -> tuple[SchoolYear, dict[str, Any], tuple]:
     """The year, its report as this reader may see it, and the report's key (`_report_key`)."""
     school_ids = _school_ids(request)
     year = _get_year(request, label)
@@ -125,7 +128,15 @@ def _download(data: bytes | str, filename: str, content_type: str) -> HttpRespon
     return response
 
 
-def report_index(request: HttpRequest) -> HttpResponse:
+def _current(published: PublishedReport | None) -> PublishedReport | None:
+    return published if published and published.status == PublishedReport.Status.PUBLISHED else None
+
+
+def _current_packet(packet: BoardPacket | None) -> BoardPacket | None:
+    return packet if packet and packet.is_released else None
+
+
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*READERS)
     board_reader = is_board_reader(scope)
@@ -141,7 +152,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
         for p in BoardPacket.objects.filter(district=district).select_related("released_by")
     }
     today = timezone.localdate()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "year": year,
             "published": published.get(year.pk),
@@ -156,10 +167,8 @@ def report_index(request: HttpRequest) -> HttpResponse:
         rows = [
             {
                 **row,
-                "published": row["published"]
-                if row["published"] and row["published"].status == PublishedReport.Status.PUBLISHED
-                else None,
-                "packet": row["packet"] if row["packet"] and row["packet"].is_released else None,
+                "published": _current(published.get(row["year"].pk)),
+                "packet": _current_packet(packets.get(row["year"].pk)),
             }
             for row in rows
         ]
@@ -176,10 +185,10 @@ def report_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _published_detail(request: HttpRequest, label: str) -> HttpResponse:
+def _published_detail(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     """A board member's report page: the year's publication, marked as published."""
+    district = request.scope.require(Role.BOARD_MEMBER)
     published = _published(request, label)
-    district = request.scope.district
     # The public page's key: the same snapshot draws the same sections for everyone.
     rendered = rendered_body(
         published.snapshot,
@@ -205,17 +214,18 @@ def _published_detail(request: HttpRequest, label: str) -> HttpResponse:
     )
 
 
-def _to_published(request: HttpRequest, label: str, name: str) -> HttpResponse:
+def _to_published(request: AuthenticatedHttpRequest, label: str, name: str) -> HttpResponse:
     """A board member's download is the public one of the year's publication."""
+    district = request.scope.require(Role.BOARD_MEMBER)
     published = _published(request, label)
     return redirect(
         f"reports_public:{name}",
-        district_code=request.scope.district.code,
+        district_code=district.code,
         label=published.school_year.label,
     )
 
 
-def report_detail(request: HttpRequest, label: str) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     if is_board_reader(request.scope):
         return _published_detail(request, label)
     year, report, key = _report(request, label)
@@ -242,7 +252,7 @@ def report_detail(request: HttpRequest, label: str) -> HttpResponse:
     )
 
 
-def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     if is_board_reader(request.scope):
         return _to_published(request, label, "pdf")
     _year, report, key = _report(request, label)
@@ -253,25 +263,25 @@ def report_pdf(request: HttpRequest, label: str) -> HttpResponse:
     return _download(data, report_filename(report, "pdf"), "application/pdf")
 
 
-def report_csv(request: HttpRequest, label: str) -> HttpResponse:
+def report_csv(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     if is_board_reader(request.scope):
         return _to_published(request, label, "csv")
     _year, report, _key = _report(request, label)
     return _download(report_csv_zip(report), report_filename(report, "zip"), "application/zip")
 
 
-def report_json_view(request: HttpRequest, label: str) -> HttpResponse:
+def report_json_view(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     if is_board_reader(request.scope):
         return _to_published(request, label, "json")
     _year, report, _key = _report(request, label)
     return _download(report_json(report), report_filename(report, "json"), "application/json")
 
 
-def board_packet(request: HttpRequest, label: str) -> HttpResponse:
+def board_packet(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     """The program administrator's packet from today's figures (internal, or `?version=public`
     as releasing it would freeze it); anyone else only the packet released to the board."""
     scope = request.scope
-    scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
+    district = scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER)
     year = _get_year(request, label)
     if not scope.is_program_admin:
         packet = _released_packet(request, year)
@@ -284,7 +294,7 @@ def board_packet(request: HttpRequest, label: str) -> HttpResponse:
             "report": cached_report(
                 scope=scope, school_year=year, public=request.GET.get("version") == "public"
             ),
-            "agreements": agreement_status_rows(district=scope.district, school_year=year),
+            "agreements": agreement_status_rows(district=district, school_year=year),
             "deliveries": delivery_rows(school_year=year),
         }
         prepared_on = None
@@ -298,21 +308,21 @@ def board_packet(request: HttpRequest, label: str) -> HttpResponse:
     return _download(data, report_filename(report, "pdf", "board-packet"), "application/pdf")
 
 
-def state_package_pdf(request: HttpRequest, label: str) -> HttpResponse:
-    request.scope.require(Role.PROGRAM_ADMIN)
+def state_package_pdf(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
+    district = request.scope.require(Role.PROGRAM_ADMIN)
     year = _get_year(request, label)
-    package = state_package(district=request.scope.district, school_year=year)
+    package = state_package(district=district, school_year=year)
     name = f"state-data-package-{package['district_code']}-{year.label}.pdf"
     return _download(render_state_package_pdf(package), name, "application/pdf")
 
 
-def state_package_csv(request: HttpRequest, label: str) -> HttpResponse:
+def state_package_csv(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     import io
     import zipfile
 
-    request.scope.require(Role.PROGRAM_ADMIN)
+    district = request.scope.require(Role.PROGRAM_ADMIN)
     year = _get_year(request, label)
-    package = state_package(district=request.scope.district, school_year=year)
+    package = state_package(district=district, school_year=year)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for filename, (header, rows) in state_package_csv_files(package).items():
@@ -322,14 +332,14 @@ def state_package_csv(request: HttpRequest, label: str) -> HttpResponse:
 
 
 @require_POST
-def publish(request: HttpRequest, label: str) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     scope = request.scope
-    scope.require(*READERS)  # others get 403 before the year is looked up
+    district = scope.require(*READERS)  # others get 403 before the year is looked up
     year = _get_year(request, label)
     if not scope.is_program_admin:
         raise PermissionDenied
     try:
-        report_publish(district=scope.district, school_year=year, by=request.user)
+        report_publish(district=district, school_year=year, by=request.user)
     except ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -341,14 +351,14 @@ def publish(request: HttpRequest, label: str) -> HttpResponse:
 
 
 @require_POST
-def withdraw(request: HttpRequest, label: str) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     scope = request.scope
-    scope.require(*READERS)
+    district = scope.require(*READERS)
     year = _get_year(request, label)
     if not scope.is_program_admin:
         raise PermissionDenied
     try:
-        report_withdraw(district=scope.district, school_year=year, by=request.user)
+        report_withdraw(district=district, school_year=year, by=request.user)
     except ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -358,7 +368,7 @@ def withdraw(request: HttpRequest, label: str) -> HttpResponse:
     return redirect("reports:detail", label=year.label)
 
 
-def published_history(request: HttpRequest, label: str) -> HttpResponse:
+def published_history(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     request.scope.require(Role.PROGRAM_ADMIN)
     year = _get_year(request, label)
     published = get_object_or_404(
@@ -373,14 +383,16 @@ def published_history(request: HttpRequest, label: str) -> HttpResponse:
 
 
 # Releasing the board packet -------------------------------------------------------------------
-def _packet_step(request: HttpRequest, label: str, step: Any, done: str) -> HttpResponse:
+def _packet_step(
+    request: AuthenticatedHttpRequest, label: str, step: Any, done: str
+) -> HttpResponse:
     scope = request.scope
-    scope.require(*READERS)  # others get 403 before the year is looked up
+    district = scope.require(*READERS)  # others get 403 before the year is looked up
     year = _get_year(request, label)
     if not scope.is_program_admin:
         raise PermissionDenied
     try:
-        step(district=scope.district, school_year=year, by=request.user)
+        step(district=district, school_year=year, by=request.user)
     except ReportError as exc:
         messages.error(request, str(exc))
     else:
@@ -389,7 +401,7 @@ def _packet_step(request: HttpRequest, label: str, step: Any, done: str) -> Http
 
 
 @require_POST
-def packet_release(request: HttpRequest, label: str) -> HttpResponse:
+def packet_release(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     return _packet_step(
         request,
         label,
@@ -399,7 +411,7 @@ def packet_release(request: HttpRequest, label: str) -> HttpResponse:
 
 
 @require_POST
-def packet_withdraw(request: HttpRequest, label: str) -> HttpResponse:
+def packet_withdraw(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     return _packet_step(
         request,
         label,
@@ -408,7 +420,7 @@ def packet_withdraw(request: HttpRequest, label: str) -> HttpResponse:
     )
 
 
-def packet_history(request: HttpRequest, label: str) -> HttpResponse:
+def packet_history(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     request.scope.require(Role.PROGRAM_ADMIN)
     year = _get_year(request, label)
     packet = get_object_or_404(BoardPacket, district=request.scope.district, school_year=year)
