@@ -319,3 +319,29 @@ def test_an_administrator_who_is_a_complaints_subject_never_sees_it_on_the_dashb
 
     assert about_them.reference in client_for(world.admin).get(url).content.decode()
     assert about_them.reference not in client_for(subject).get(url).content.decode()
+
+
+def test_a_model_that_does_not_say_how_it_reaches_its_district_is_refused():
+    """Each app names how a record of a model without a district of its own reaches one; a new
+    model that says nothing would otherwise feed no district's figures."""
+    from types import SimpleNamespace
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from srp.models import Enrollment
+
+    app = SimpleNamespace(get_models=lambda: [Enrollment])
+    with pytest.raises(ImproperlyConfigured, match="reach their district"):
+        figures.app_feeds_figures(app)
+
+
+def test_a_record_three_links_from_its_district_is_traced_through_its_declared_path(world):
+    """An engagement event's attachment reaches its district through the event, the review and
+    the agreement (the apps declare the path; a generic walk stopped two links short)."""
+    from agreements.models import Agreement, AnnualReview, EngagementAttachment, EngagementEvent
+
+    agreement = Agreement(district_id=world.district.pk)
+    attachment = EngagementAttachment(
+        event=EngagementEvent(review=AnnualReview(agreement=agreement))
+    )
+    assert figures.district_of(attachment) == world.district.pk
