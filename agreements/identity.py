@@ -18,7 +18,9 @@ def own_roster_entry(user: User) -> BaseExpression:
     """True for a membership whose district's roster holds the user: linked to the account or
     under its email. That person may be a complaint's subject (R-09), so no cached value of
     theirs is shared with anyone else."""
-    mine = Q(user=user)
+    # R-09's own rule (`of_person`: linked, or unlinked under any email the account has had),
+    # and any entry under its current email.
+    mine = Q(pk__in=StaffMember.objects.of_person(user).values("pk"))
     if user.email:
         mine |= Q(email__iexact=user.email)
     return Exists(StaffMember.objects.filter(mine, district=OuterRef("district")))

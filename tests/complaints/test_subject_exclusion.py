@@ -339,3 +339,23 @@ def test_changing_ones_email_does_not_undo_the_match(world, client_for):
     assert user not in investigator_choices(complaint=c)
     with pytest.raises(services.ComplaintError):
         services.complaint_assign(complaint=c, investigator=user, by=world.admin)
+
+
+def test_a_subject_by_a_past_email_keeps_a_cache_identity_of_their_own(world, client_for):
+    """A program administrator matched only by an email they had is still a subject: the
+    dashboard drawn for another administrator is never served to them."""
+    from srp.models import Membership
+
+    subject = User.objects.create(username="past@a.example.org", email="past@a.example.org")
+    Membership.objects.create(user=subject, district=world.district, role=Role.PROGRAM_ADMIN)
+    entry = staff(world.district, world.school_a, world.year, badge="P-1")
+    StaffMember.objects.filter(pk=entry.pk).update(email="PAST@a.example.org")
+    subject.email = "now@a.example.org"
+    subject.save()
+    hidden = complaint(world, staff_member=entry)
+    assert build_scope(subject).cache_identity() != build_scope(world.admin).cache_identity()
+    assert (
+        hidden.reference in client_for(world.admin).get(reverse("srp:dashboard")).content.decode()
+    )
+    body = client_for(subject).get(reverse("srp:dashboard")).content.decode()
+    assert hidden.reference not in body
