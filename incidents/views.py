@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -72,13 +72,14 @@ from incidents.services import (
 from srp.cache import cached_figures
 from srp.csv_export import csv_response
 from srp.history import render_history
+from srp.http import AuthenticatedHttpRequest
 from srp.models import SchoolYear
 from srp.roles import Role
 
 PAGE_SIZE = 50
 
 
-def _show_error(request: HttpRequest, form: Any, error: IncidentError) -> None:
+def _show_error(request: AuthenticatedHttpRequest, form: Any, error: IncidentError) -> None:
     """Attach a service error to the form's fields, or to the form as a whole."""
     attached = False
     for name, message in error.field_errors.items():
@@ -89,18 +90,18 @@ def _show_error(request: HttpRequest, form: Any, error: IncidentError) -> None:
         form.add_error(None, error.message)
 
 
-def _page(request: HttpRequest, qs: Any) -> ListPage:
+def _page(request: AuthenticatedHttpRequest, qs: Any) -> ListPage:
     paginator = ListPaginator(qs, PAGE_SIZE, scope=request.scope)
     return paginator.get_page(request.GET.get("page"))
 
 
-def _list_context(request: HttpRequest, qs: Any, rows_template: str) -> dict[str, Any]:
+def _list_context(request: AuthenticatedHttpRequest, qs: Any, rows_template: str) -> dict[str, Any]:
     """A page of `qs` and its rows written by `rows_template` (cached, see incidents.paging)."""
     page = _page(request, qs)
     return {"page": page, "rows": page.rows_html(rows_template)}
 
 
-def _filter_form(request: HttpRequest, **codes: Any) -> CallFilterForm:
+def _filter_form(request: AuthenticatedHttpRequest, **codes: Any) -> CallFilterForm:
     """The list filter; `codes` sets the reason and outcome choices and labels of a list.
 
     The school and staff options (every staff member of the district) are written once per
@@ -150,7 +151,7 @@ CALL_PATHS = {
 }
 
 
-def call_list(request: HttpRequest) -> HttpResponse:
+def call_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     calls = selectors.calls_for_scope(request.scope)
     form = _filter_form(request)
     calls = form.apply(calls, paths=CALL_PATHS).for_list()
@@ -161,7 +162,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def call_export(request: HttpRequest) -> HttpResponse:
+def call_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One row per student (a call without students has one row), like the import format."""
     calls = selectors.calls_for_scope(request.scope)
     calls = _filter_form(request).apply(calls, paths=CALL_PATHS)
@@ -218,7 +219,7 @@ def call_export(request: HttpRequest) -> HttpResponse:
     return csv_response("calls.csv", header, rows())
 
 
-def _call_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+def _call_form_kwargs(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     scope = request.scope
     return {
         "schools": selectors.schools_for_writing(scope),
@@ -226,7 +227,7 @@ def _call_form_kwargs(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _deciders_for_scope(request: HttpRequest, school: Any = None) -> list[Any]:
+def _deciders_for_scope(request: AuthenticatedHttpRequest, school: Any = None) -> list[Any]:
     scope = request.scope
     schools = [school] if school else list(selectors.schools_for_writing(scope))
     seen: dict[int, Any] = {}
@@ -236,7 +237,7 @@ def _deciders_for_scope(request: HttpRequest, school: Any = None) -> list[Any]:
     return sorted(seen.values(), key=lambda u: (u.last_name, u.first_name))
 
 
-def call_create_view(request: HttpRequest) -> HttpResponse:
+def call_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*selectors.CALL_ROLES)
     mine = selectors.staff_member_for_user(scope)
@@ -267,7 +268,7 @@ def call_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     # Prefetched, so `call.is_incident` reads these rows instead of querying again.
     prefetch_related_objects(
@@ -292,7 +293,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     form = CallForm(request.POST or None, instance=call, **_call_form_kwargs(request))
     form.fields["school"].disabled = True
@@ -316,7 +317,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def call_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+def call_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     form = VoidForm(request.POST)
     if form.is_valid():
@@ -331,12 +332,12 @@ def call_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("incidents:call_detail", pk=call.pk)
 
 
-def call_history(request: HttpRequest, pk: int) -> HttpResponse:
+def call_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     return render_history(request, call, back_url=reverse("incidents:call_detail", args=[pk]))
 
 
-def student_create(request: HttpRequest, pk: int) -> HttpResponse:
+def student_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     form = StudentForm(request.POST or None, deciders=_deciders_for_scope(request, call.school))
     if request.method == "POST" and form.is_valid():
@@ -358,7 +359,7 @@ def student_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def student_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+def student_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """Correct a student's record on a call; the student is looked up through the call, which
     is looked up through the user's scope."""
     call = selectors.get_call_for_user(request, pk)
@@ -388,7 +389,7 @@ def student_edit(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse
 
 
 # Activities -----------------------------------------------------------------------------------
-def activity_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     form = ActivityForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
@@ -420,7 +421,7 @@ ACTIVITY_PATHS = {
 }
 
 
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     activities = selectors.activities_for_scope(request.scope)
     form = _filter_form(request, **ACTIVITY_CODES)
     activities = form.apply(activities, paths=ACTIVITY_PATHS).for_list()
@@ -434,7 +435,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def activity_export(request: HttpRequest) -> HttpResponse:
+def activity_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     activities = (
         _filter_form(request, **ACTIVITY_CODES)
         .apply(selectors.activities_for_scope(request.scope), paths=ACTIVITY_PATHS)
@@ -463,7 +464,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
     return csv_response("activities.csv", header, rows())
 
 
-def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for_user(request, pk)
     return render_history(
         request, activity, back_url=reverse("incidents:call_detail", args=[activity.call_id])
@@ -480,7 +481,7 @@ INTERVENTION_PATHS = {
 }
 
 
-def intervention_list(request: HttpRequest) -> HttpResponse:
+def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     requests = selectors.interventions_for_scope(scope)
     form = _filter_form(request, **INTERVENTION_CODES)
@@ -497,7 +498,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def intervention_export(request: HttpRequest) -> HttpResponse:
+def intervention_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     requests = (
         _filter_form(request, **INTERVENTION_CODES)
         .apply(selectors.interventions_for_scope(request.scope), paths=INTERVENTION_PATHS)
@@ -523,7 +524,7 @@ def intervention_export(request: HttpRequest) -> HttpResponse:
     return csv_response("intervention-requests.csv", header, rows())
 
 
-def intervention_create(request: HttpRequest) -> HttpResponse:
+def intervention_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*selectors.REQUEST_FILERS)
     schools = selectors.request_schools_for_filing(scope)
@@ -559,7 +560,7 @@ def intervention_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def intervention_self_initiated(request: HttpRequest) -> HttpResponse:
+def intervention_self_initiated(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(Role.SAFETY_STAFF)
     staff_member = selectors.staff_member_for_user(scope)
@@ -600,7 +601,7 @@ def intervention_self_initiated(request: HttpRequest) -> HttpResponse:
     )
 
 
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     record = selectors.get_intervention_for_user(request, pk)
     can_respond = record.status == InterventionRequest.Status.OPEN and (
@@ -619,7 +620,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def intervention_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_respond_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     record = selectors.get_intervention_for_user(request, pk, respond=True)
     mine = selectors.staff_member_for_user(scope)
@@ -660,7 +661,7 @@ def intervention_respond_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def intervention_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_intervention_for_user(request, pk)
     if record.requested_by_id != request.user.pk and not request.scope.is_program_admin:
         raise PermissionDenied
@@ -673,7 +674,7 @@ def intervention_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("incidents:intervention_detail", pk=record.pk)
 
 
-def intervention_history(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_intervention_for_user(request, pk)
     return render_history(
         request, record, back_url=reverse("incidents:intervention_detail", args=[pk])
@@ -690,7 +691,7 @@ RESTRAINT_PATHS = {
 }
 
 
-def restraint_list(request: HttpRequest) -> HttpResponse:
+def restraint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = selectors.restraint_reports_for_scope(request.scope)
     form = _filter_form(request, **RESTRAINT_CODES)
     reports = form.apply(reports, paths=RESTRAINT_PATHS).for_list()
@@ -708,7 +709,7 @@ def restraint_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def restraint_export(request: HttpRequest) -> HttpResponse:
+def restraint_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = (
         _filter_form(request, **RESTRAINT_CODES)
         .apply(selectors.restraint_reports_for_scope(request.scope), paths=RESTRAINT_PATHS)
@@ -737,7 +738,7 @@ def restraint_export(request: HttpRequest) -> HttpResponse:
     return csv_response("restraint-isolation.csv", header, rows())
 
 
-def restraint_summary(request: HttpRequest) -> HttpResponse:
+def restraint_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The yearly summary for the state (due by January 1): R-13."""
     scope = request.scope
     reports = selectors.restraint_reports_for_scope(scope)
@@ -781,7 +782,7 @@ def restraint_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _restraint_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+def _restraint_form_kwargs(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     scope = request.scope
     calls = selectors.calls_for_scope(scope).select_related("school").order_by("-occurred_at")
     return {
@@ -791,7 +792,7 @@ def _restraint_form_kwargs(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def restraint_create(request: HttpRequest) -> HttpResponse:
+def restraint_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*selectors.CALL_ROLES)
     mine = selectors.staff_member_for_user(scope)
@@ -832,7 +833,7 @@ def restraint_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def restraint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def restraint_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_restraint_report_for_user(request, pk)
     return render(
         request,
@@ -841,7 +842,7 @@ def restraint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def restraint_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def restraint_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_restraint_report_for_user(request, pk)
     form = RestraintReportForm(
         request.POST or None, instance=report, **_restraint_form_kwargs(request)
@@ -865,7 +866,7 @@ def restraint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def restraint_history(request: HttpRequest, pk: int) -> HttpResponse:
+def restraint_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_restraint_report_for_user(request, pk)
     return render_history(
         request, report, back_url=reverse("incidents:restraint_detail", args=[pk])
@@ -873,7 +874,7 @@ def restraint_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Incidents (R-14) -----------------------------------------------------------------------------
-def _incident_calls(request: HttpRequest, form: CallFilterForm) -> Any:
+def _incident_calls(request: AuthenticatedHttpRequest, form: CallFilterForm) -> Any:
     calls = selectors.calls_for_scope(request.scope).recorded().incidents()
     calls = form.apply(calls, paths=CALL_PATHS)
     return calls.select_related("school").prefetch_related(
@@ -881,14 +882,14 @@ def _incident_calls(request: HttpRequest, form: CallFilterForm) -> Any:
     )
 
 
-def _incident_interventions(request: HttpRequest, form: CallFilterForm) -> Any:
+def _incident_interventions(request: AuthenticatedHttpRequest, form: CallFilterForm) -> Any:
     records = selectors.interventions_for_scope(request.scope).incidents()
     # The reason and outcome filters of this page are a call's codes: requests have none.
     paths = {**INTERVENTION_PATHS, "reason": None, "outcome": None}
     return form.apply(records, paths=paths).select_related("school")
 
 
-def incident_list(request: HttpRequest) -> HttpResponse:
+def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(*selectors.CALL_ROLES)
     form = _filter_form(request)
     calls = _incident_calls(request, form)
@@ -909,7 +910,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def incident_export(request: HttpRequest) -> HttpResponse:
+def incident_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(*selectors.CALL_ROLES)
     header = [
         "source", "ref", "occurred_at", "school_code", "reason_or_basis", "outcome",
@@ -954,7 +955,7 @@ def incident_export(request: HttpRequest) -> HttpResponse:
 
 
 # Outside-agency information requests (R-15) ---------------------------------------------------
-def agency_request_list(request: HttpRequest) -> HttpResponse:
+def agency_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     records = selectors.agency_requests_for_scope(request.scope).select_related("school")
     return render(
         request,
@@ -963,7 +964,7 @@ def agency_request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def agency_request_create(request: HttpRequest) -> HttpResponse:
+def agency_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*selectors.AGENCY_ROLES)
     form = AgencyRequestForm(
@@ -1001,7 +1002,7 @@ def agency_request_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def agency_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_agency_request_for_user(request, pk)
     can_answer = record.status == record.Status.RECEIVED and agency_request_may_answer(
         record=record, user=request.user, scope=request.scope
@@ -1013,7 +1014,7 @@ def agency_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def agency_request_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_request_answer_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The answer or refusal of a received request (R-15): routed requests are decided by the
     program administrator, others also by the person who logged them."""
     record = selectors.get_agency_request_for_user(request, pk)
@@ -1052,7 +1053,7 @@ def agency_request_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Import (R-16) --------------------------------------------------------------------------------
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(Role.PROGRAM_ADMIN)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -1099,7 +1100,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = selectors.get_import_for_user(request, pk)
     return render(request, "incidents/import_detail.html", {"batch": batch})
 
