@@ -238,3 +238,20 @@ def test_one_entry_per_account_in_a_district(world, entry):
     StaffMemberFactory(district=world.district, user=world.safety_staff)
     with pytest.raises(IntegrityError), transaction.atomic():
         StaffMember.objects.filter(pk=entry.pk).update(user=world.safety_staff)
+
+
+def test_the_card_costs_a_fixed_number_of_queries(world, client_for, entry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(world.admin)
+    c.get(staff_page(entry))
+    with CaptureQueriesContext(connection) as few:
+        c.get(staff_page(entry))
+    for _ in range(20):
+        MembershipFactory(user=UserFactory(), district=world.district, role=Role.SAFETY_STAFF)
+        StaffMemberFactory(district=world.district, user=UserFactory())
+    with CaptureQueriesContext(connection) as many:
+        page = c.get(staff_page(entry))
+    assert len(page.context["link_form"].fields["user"].queryset) > 20
+    assert len(many) == len(few)
