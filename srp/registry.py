@@ -50,6 +50,11 @@ class CachedSurface:
     public: bool = False
 
 
+def dashboard_paths(district: District) -> list[str]:
+    """Where the dashboard sections are drawn (each reader's district comes with their scope)."""
+    return [reverse("srp:dashboard")]
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: StrOrPromise
@@ -120,9 +125,7 @@ class Registry:
 
     def add_dashboard_section(self, section: DashboardSection) -> None:
         self._replace(self.dashboard_sections, section, "key")
-        self.add_cached_surface(
-            CachedSurface(f"dashboard:{section.key}", lambda district: [reverse("srp:dashboard")])
-        )
+        self.add_cached_surface(CachedSurface(f"dashboard:{section.key}", dashboard_paths))
 
     def add_cached_surface(self, surface: CachedSurface) -> None:
         self.cached_surfaces[surface.name] = surface

@@ -151,7 +151,7 @@ def surface_groups() -> dict[str, list[str]]:
     """Surface names grouped by the pages that draw them (sections share the dashboard)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for surface in registry.cached_surfaces.values():
-        groups[surface.paths.__qualname__ + surface.paths.__module__].append(surface.name)
+        groups[f"{surface.paths.__module__}:{surface.paths.__name__}"].append(surface.name)
     return groups
 
 
