@@ -60,3 +60,26 @@ def test_a_device_or_directory_is_not_a_file(world, tmp_path):
         call_command("import_calls", "--district", world.district.code, "/dev/zero")
     with pytest.raises(CommandError, match="No file at"):
         call_command("import_calls", "--district", world.district.code, str(tmp_path))
+
+
+def test_a_file_that_grows_past_the_limit_while_read_imports_nothing(
+    world, roster, tmp_path, monkeypatch
+):
+    """Measured small, then longer by the time it is read (an export still being written)."""
+    import os
+
+    from incidents import importer
+
+    growing = tmp_path / "growing.csv"
+    growing.write_bytes(HEADER + ROW + ROW.replace(b"CLI-1", b"CLI-2"))
+    monkeypatch.setattr(importer, "MAX_IMPORT_BYTES", len(HEADER + ROW))
+    real_fstat = os.fstat
+
+    class Measured:
+        def __init__(self, info):
+            self.st_mode, self.st_size = info.st_mode, len(HEADER)
+
+    monkeypatch.setattr(command.os, "fstat", lambda fd: Measured(real_fstat(fd)))
+    with pytest.raises(CommandError, match="grew past"):
+        call_command("import_calls", "--district", world.district.code, str(growing))
+    assert Call.objects.count() == 0 and ImportBatch.objects.count() == 0

@@ -7,6 +7,7 @@ command-line run is no reason to accept what the page refuses.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path
@@ -18,6 +19,37 @@ from incidents.importer import import_calls
 from srp.models import District
 
 MEGABYTE = 1024 * 1024
+
+
+class FileGrewError(Exception):
+    """The file grew past the limit while it was being read."""
+
+
+class _Capped(io.RawIOBase):
+    """The opened file, read no further than the limit: a file still being written to (an export
+    running) cannot slip past the size checked before reading."""
+
+    def __init__(self, binary: io.BufferedReader, limit: int) -> None:
+        self.binary = binary
+        self.limit = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self.binary.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.binary.tell()
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer (memoryview)
+        n = self.binary.readinto(buffer)
+        if self.binary.tell() > self.limit:
+            raise FileGrewError
+        return n
 
 
 class Command(BaseCommand):
@@ -48,7 +80,18 @@ class Command(BaseCommand):
                     f"the largest file accepted is {limit // MEGABYTE} MB, as on the upload page. "
                     "Split the file by date and import each part."
                 )
-            result = import_calls(binary, district=target, filename=path.name, by=None)
+            try:
+                result = import_calls(
+                    io.BufferedReader(_Capped(binary, limit)),
+                    district=target,
+                    filename=path.name,
+                    by=None,
+                )
+            except FileGrewError:
+                raise CommandError(
+                    f"Nothing was imported: {path.name} grew past {limit // MEGABYTE} MB while "
+                    "it was being read. Import it once it is complete."
+                ) from None
         if not result.ok:
             for error in result.errors:
                 column = f" column {error.column}" if error.column else ""
