@@ -285,6 +285,10 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     schools = models.ManyToManyField(School, blank=True, related_name="memberships")
     title = models.CharField(_("title"), max_length=120, blank=True)
+    # The name this district knows the person by, when it is not theirs to set on the account
+    # (an account that also serves another district): blank follows the account's own name.
+    first_name = models.CharField(_("first name in this district"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name in this district"), max_length=150, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[schools])
@@ -305,6 +309,17 @@ class Membership(models.Model):
     @property
     def is_school_scoped(self) -> bool:
         return self.role in SCHOOL_SCOPED_ROLES
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """(first, last) as the district knows the person."""
+        if self.first_name or self.last_name:
+            return self.first_name, self.last_name
+        return self.user.first_name, self.user.last_name
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in self.names if part) or self.user.username
 
 
 class OutboundEmailQuerySet(models.QuerySet["OutboundEmail"]):

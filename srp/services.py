@@ -85,6 +85,34 @@ def person_rename(
     return user
 
 
+def person_name_set(
+    *, membership: Membership, first_name: str, last_name: str, by: User
+) -> Membership:
+    """The name a district knows a person by.
+
+    The account is renamed when this district may rename it (see `person_rename`); an account
+    shared with another district keeps its own name, and the district's name for the person is
+    kept on its membership instead. The page looks the same either way, so editing a person never
+    reveals that their account serves another district.
+    """
+    user = membership.user
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if by.pk == user.pk or by.is_host_admin or not account_is_shared(user, membership.district):
+        person_rename(
+            user=user,
+            district=membership.district,
+            first_name=first_name,
+            last_name=last_name,
+            by=by,
+        )
+        first_name = last_name = ""
+    if (membership.first_name, membership.last_name) != (first_name, last_name):
+        membership.first_name, membership.last_name = first_name, last_name
+        membership._history_user = by  # type: ignore[attr-defined]
+        membership.save(update_fields=["first_name", "last_name"])
+    return membership
+
+
 def _send_added_notice(*, user: User, district: District, role: str) -> None:
     """Tell a person who already has an account that a district gave them a role."""
     email_queue(
@@ -126,6 +154,13 @@ def person_add(
     membership = membership_save(
         district=district, user=user, role=role, schools=schools, title=title, active=active
     )
+    if not created:
+        # The account keeps its own name; the district knows the person by the name it typed,
+        # and its pages show that one, as they would for a new account.
+        typed = (first_name.strip(), last_name.strip())
+        if typed != (user.first_name, user.last_name) and membership.names != typed:
+            membership.first_name, membership.last_name = typed
+            membership.save(update_fields=["first_name", "last_name"])
     if not created and not had_role and user.email:
         _send_added_notice(user=user, district=district, role=role)
     return membership

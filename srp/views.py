@@ -9,7 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -38,12 +39,11 @@ from srp.roles import Role
 from srp.scope import SESSION_DISTRICT_KEY
 from srp.services import (
     SrpError,
-    account_is_shared,
     district_create,
     enrollment_set,
     membership_save,
     person_add,
-    person_rename,
+    person_name_set,
 )
 
 
@@ -292,7 +292,11 @@ def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         Membership.objects.filter(district=district)
         .select_related("user")
         .prefetch_related("schools")
-        .order_by("user__last_name", "user__first_name", "role")
+        .order_by(
+            Coalesce(NullIf("last_name", Value("")), "user__last_name"),
+            Coalesce(NullIf("first_name", Value("")), "user__first_name"),
+            "role",
+        )
     )
     role = request.GET.get("role", "")
     if role in Role.values:
@@ -300,8 +304,10 @@ def people_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         memberships = memberships.filter(
-            Q(user__first_name__icontains=query)
-            | Q(user__last_name__icontains=query)
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(first_name="", last_name="", user__first_name__icontains=query)
+            | Q(first_name="", last_name="", user__last_name__icontains=query)
             | Q(user__email__icontains=query)
         )
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
@@ -320,36 +326,31 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
         else None
     )
     initial: dict[str, Any] = {"active": True}
-    names_editable = True
     if membership:
+        first_name, last_name = membership.names
         initial = {
             "email": membership.user.email,
-            "first_name": membership.user.first_name,
-            "last_name": membership.user.last_name,
+            "first_name": first_name,
+            "last_name": last_name,
             "role": membership.role,
             "title": membership.title,
             "schools": list(membership.schools.all()),
             "active": membership.active,
         }
-        names_editable = (
-            request.user.pk == membership.user_id
-            or request.user.is_host_admin
-            or not account_is_shared(membership.user, district)
-        )
+    # Names are always editable: for an account that also serves another district they are kept
+    # on the membership (`person_name_set`), so the page never tells such an account apart.
     form = MembershipForm(
         request.POST or None,
         initial=initial,
         district=district,
         editing=membership is not None,
-        names_editable=names_editable,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if membership:
-                person_rename(
-                    user=membership.user,
-                    district=district,
+                person_name_set(
+                    membership=membership,
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     by=request.user,
@@ -362,7 +363,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
                     title=data["title"],
                     active=data["active"],
                 )
-                done = _("%(name)s saved.") % {"name": membership.user}
+                done = _("%(name)s saved.") % {"name": membership.display_name}
             else:
                 person_add(
                     district=district,

@@ -38,14 +38,20 @@ def test_editing_the_membership_does_not_rename_a_shared_account(world, client_f
     c = client_for(world.admin)
     page = c.get(reverse("srp:person_edit", args=[shared.pk]))
     form = page.context["form"]
-    assert form.fields["first_name"].disabled and form.fields["last_name"].disabled
-    assert "changes their name on their own profile" in page.content.decode()
+    # The page is the same as for the district's own person: nothing tells the account apart.
+    assert not form.fields["first_name"].disabled and not form.fields["last_name"].disabled
+    assert "own profile" not in page.content.decode()
     response = edit(c, shared, first_name="Renamed", last_name="ByDistrictA", title="Lead")
     assert response.status_code == 302
     shared.user.refresh_from_db()
     shared.refresh_from_db()
     assert (shared.user.first_name, shared.user.last_name) == ("Patricia", "Realname")
+    # The district's name for the person is kept on its own membership, with its history.
+    assert shared.names == ("Renamed", "ByDistrictA")
+    assert shared.history.first().history_user == world.admin
     assert shared.title == "Lead"  # the membership itself is the district's to change
+    listed = c.get(reverse("srp:people_list")).content.decode()
+    assert "Renamed ByDistrictA" in listed and "Realname" not in listed
 
 
 def test_the_service_refuses_too_but_lets_the_owner_and_the_host_rename(world, shared):
@@ -132,3 +138,26 @@ def test_adding_then_editing_never_touches_the_other_districts_view(world, clien
     page = client_for(elsewhere).get(reverse("srp:people_list"))
     assert "Lee Own" in page.content.decode()
     assert "Changed Name" not in page.content.decode()
+
+
+def test_the_people_pages_show_the_name_typed_not_the_accounts_own(world, client_for):
+    """After adding an email that has an account elsewhere, the list and the person's page
+    show the name the administrator typed, as they would for a new account."""
+    elsewhere = UserFactory(username="kim@b.example.org", first_name="Kimberly", last_name="Own")
+    MembershipFactory(user=elsewhere, district=world.other_district, role=Role.PRINCIPAL)
+    c = client_for(world.admin)
+    add(c, "kim@b.example.org")
+    add(c, "brand.new@b.example.org")
+    listed = c.get(reverse("srp:people_list")).content.decode()
+    assert "Kimberly" not in listed
+    assert listed.count("Probe Person") == 2
+    found = c.get(reverse("srp:people_list"), {"q": "kimberly"}).content.decode()
+    assert "kim@b.example.org" not in found
+    for email in ("kim@b.example.org", "brand.new@b.example.org"):
+        membership = Membership.objects.get(user__email=email, district=world.district)
+        page = c.get(reverse("srp:person_edit", args=[membership.pk]))
+        assert page.context["form"].initial["first_name"] == "Probe"
+        assert page.context["form"].initial["last_name"] == "Person"
+        assert not page.context["form"].fields["first_name"].disabled
+    # The other district still knows the person by the account's own name.
+    assert "Kimberly Own" in client_for(elsewhere).get(reverse("srp:people_list")).content.decode()
