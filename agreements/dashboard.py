@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpRequest
 from django.utils import timezone
 
 from agreements.models import Agreement, StaffMember
 from agreements.selectors import provider_ids_with_agreement_in_force
 from agreements.training import overdue_from_counts
+from srp.http import AuthenticatedHttpRequest
 
 
-def agreements_overview(request: HttpRequest) -> dict[str, Any] | None:
+def agreements_overview(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     district = request.scope.district
     if district is None:
         return None

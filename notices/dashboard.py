@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from notices.models import deadline_for
 from notices.selectors import DONE, DUE, LATE, delivery_statuses, notice_for
+from srp.http import AuthenticatedHttpRequest
 from srp.roles import Role
 
 
-def notices_section(request: HttpRequest) -> dict[str, Any] | None:
+def notices_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     district = scope.district
     year = district.current_school_year()

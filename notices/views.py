@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation as django_translation
@@ -47,6 +47,7 @@ from notices.services import (
     notice_unpublish,
 )
 from srp.history import render_history
+from srp.http import AuthenticatedHttpRequest
 from srp.languages import is_language_code, is_rtl, language_name
 from srp.models import School, SchoolYear
 from srp.roles import Role
@@ -57,11 +58,13 @@ WRITE_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL)
 
 
 # Access helpers: one rule per object, default deny ------------------------------------------
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthenticatedHttpRequest) -> None:
     request.scope.require(Role.PROGRAM_ADMIN)
 
 
-def get_school_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> School:
+def get_school_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> School:
     """A school of the active district the user may see (board: all) or write (their own).
 
     403 for roles that may not do this at all; 404 for a school outside their reach.
@@ -73,7 +76,7 @@ def get_school_for_user(request: HttpRequest, pk: int, *, write: bool = False) -
     return scope.get_school(pk, Role.PRINCIPAL)
 
 
-def get_notice_for_admin(request: HttpRequest, pk: int) -> Notice:
+def get_notice_for_admin(request: AuthenticatedHttpRequest, pk: int) -> Notice:
     _require_admin(request)
     return get_object_or_404(
         Notice.objects.select_related("school_year", "district"),
@@ -82,7 +85,9 @@ def get_notice_for_admin(request: HttpRequest, pk: int) -> Notice:
     )
 
 
-def get_delivery_for_user(request: HttpRequest, pk: int, *, write: bool = False) -> Delivery:
+def get_delivery_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
+) -> Delivery:
     scope = request.scope
     scope.require(*(WRITE_ROLES if write else READ_ROLES))
     delivery = get_object_or_404(
@@ -102,7 +107,7 @@ def _language_or_404(code: str) -> str:
     return code.lower()
 
 
-def _visible_school_ids(request: HttpRequest) -> frozenset[int] | None:
+def _visible_school_ids(request: AuthenticatedHttpRequest) -> frozenset[int] | None:
     scope = request.scope
     if scope.is_program_admin or scope.has(Role.BOARD_MEMBER):
         return None
@@ -110,7 +115,7 @@ def _visible_school_ids(request: HttpRequest) -> frozenset[int] | None:
 
 
 # The year's notice --------------------------------------------------------------------------
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     scope.require(*READ_ROLES)
     district = scope.district
@@ -148,7 +153,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notice_start(request: HttpRequest) -> HttpResponse:
+def notice_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_admin(request)
     district = request.scope.district
     year = get_object_or_404(SchoolYear, pk=request.POST.get("year") or 0, district=district)
@@ -165,7 +170,7 @@ def notice_start(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('notices:index')}?year={notice.school_year_id}")
 
 
-def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+def translation_edit(request: AuthenticatedHttpRequest, pk: int, language: str) -> HttpResponse:
     notice = get_notice_for_admin(request, pk)
     language = _language_or_404(language)
     if (
@@ -208,7 +213,7 @@ def translation_edit(request: HttpRequest, pk: int, language: str) -> HttpRespon
 
 
 @require_POST
-def translation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def translation_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_admin(request, pk)
     written = set(notice.translations.values_list("language", flat=True))
     form = AddLanguageForm(request.POST, district=notice.district, written=written)
@@ -222,7 +227,7 @@ def translation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notice_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_publish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_admin(request, pk)
     try:
         notice_publish(notice=notice, by=request.user)
@@ -236,7 +241,7 @@ def notice_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notice_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_unpublish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_admin(request, pk)
     try:
         notice_unpublish(notice=notice, by=request.user)
@@ -249,14 +254,14 @@ def notice_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('notices:index')}?year={notice.school_year_id}")
 
 
-def notice_history(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notice = get_notice_for_admin(request, pk)
     return render_history(
         request, notice, back_url=f"{reverse('notices:index')}?year={notice.school_year_id}"
     )
 
 
-def translation_history(request: HttpRequest, pk: int) -> HttpResponse:
+def translation_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     translation = get_object_or_404(
         NoticeTranslation.objects.select_related("notice"),
@@ -273,14 +278,14 @@ def translation_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Each school --------------------------------------------------------------------------------
-def _year_or_404(request: HttpRequest) -> SchoolYear:
+def _year_or_404(request: AuthenticatedHttpRequest) -> SchoolYear:
     year = year_for_request(request.scope.district, request.GET.get("year"))
     if year is None:
         raise Http404
     return year
 
 
-def school_detail(request: HttpRequest, school_pk: int) -> HttpResponse:
+def school_detail(request: AuthenticatedHttpRequest, school_pk: int) -> HttpResponse:
     school = get_school_for_user(request, school_pk)
     year = _year_or_404(request)
     notice = notice_for(district=school.district, school_year=year)
@@ -316,7 +321,9 @@ def _translation_or_404(notice: Notice | None, language: str) -> NoticeTranslati
     raise Http404
 
 
-def school_preview(request: HttpRequest, school_pk: int, language: str) -> HttpResponse:
+def school_preview(
+    request: AuthenticatedHttpRequest, school_pk: int, language: str
+) -> HttpResponse:
     school = get_school_for_user(request, school_pk)
     year = _year_or_404(request)
     language = _language_or_404(language)
@@ -346,7 +353,7 @@ def notice_filename(school: School, year: SchoolYear, suffix: str) -> str:
     return f"notice-{year.label}-{school.building_code}-{slugify(school.name)}-{suffix}.pdf"
 
 
-def school_pdf(request: HttpRequest, school_pk: int, language: str) -> HttpResponse:
+def school_pdf(request: AuthenticatedHttpRequest, school_pk: int, language: str) -> HttpResponse:
     school = get_school_for_user(request, school_pk)
     year = _year_or_404(request)
     language = _language_or_404(language)
@@ -356,7 +363,7 @@ def school_pdf(request: HttpRequest, school_pk: int, language: str) -> HttpRespo
     return pdf_response(pdf, notice_filename(school, year, language))
 
 
-def school_bundle_pdf(request: HttpRequest, school_pk: int) -> HttpResponse:
+def school_bundle_pdf(request: AuthenticatedHttpRequest, school_pk: int) -> HttpResponse:
     school = get_school_for_user(request, school_pk)
     year = _year_or_404(request)
     notice = notice_for(district=school.district, school_year=year)
@@ -367,7 +374,7 @@ def school_bundle_pdf(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 
 # Deliveries ---------------------------------------------------------------------------------
-def delivery_create(request: HttpRequest, school_pk: int, kind: str) -> HttpResponse:
+def delivery_create(request: AuthenticatedHttpRequest, school_pk: int, kind: str) -> HttpResponse:
     school = get_school_for_user(request, school_pk, write=True)
     if kind not in Delivery.Kind.values:
         raise Http404
@@ -412,7 +419,7 @@ def delivery_create(request: HttpRequest, school_pk: int, kind: str) -> HttpResp
     )
 
 
-def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request, pk)
     scope = request.scope
     can_write = scope.is_program_admin or delivery.school_id in scope.school_ids(Role.PRINCIPAL)
@@ -431,7 +438,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def delivery_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request, pk, write=True)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -451,7 +458,7 @@ def delivery_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def delivery_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request, pk, write=True)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
@@ -466,7 +473,7 @@ def delivery_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notices:delivery", pk=delivery.pk)
 
 
-def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request, pk)
     evidence = get_object_or_404(DeliveryEvidence, pk=evidence_pk, delivery=delivery)
     return serve_upload(
@@ -474,7 +481,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> HttpRe
     )
 
 
-def delivery_history(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delivery = get_delivery_for_user(request, pk)
     return render_history(request, delivery, back_url=reverse("notices:delivery", args=[pk]))
 
@@ -494,7 +501,7 @@ def _archive_json(archive: NoticeArchive) -> dict:
     }
 
 
-def get_archive_for_admin(request: HttpRequest, pk: int) -> NoticeArchive:
+def get_archive_for_admin(request: AuthenticatedHttpRequest, pk: int) -> NoticeArchive:
     _require_admin(request)
     return get_object_or_404(
         NoticeArchive.objects.select_related("school_year", "district"),
@@ -504,7 +511,7 @@ def get_archive_for_admin(request: HttpRequest, pk: int) -> NoticeArchive:
 
 
 @require_POST
-def archive_start(request: HttpRequest) -> HttpResponse:
+def archive_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_admin(request)
     district = request.scope.district
     year = get_object_or_404(SchoolYear, pk=request.POST.get("year") or 0, district=district)
@@ -516,7 +523,7 @@ def archive_start(request: HttpRequest) -> HttpResponse:
     return redirect("notices:archive", pk=archive.pk)
 
 
-def archive_status(request: HttpRequest, pk: int) -> HttpResponse:
+def archive_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = get_archive_for_admin(request, pk)
     if request.GET.get("format") == "json":
         return JsonResponse(_archive_json(archive))
@@ -526,14 +533,14 @@ def archive_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def archive_step_view(request: HttpRequest, pk: int) -> HttpResponse:
+def archive_step_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = archive_step(archive=get_archive_for_admin(request, pk))
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(_archive_json(archive))
     return redirect("notices:archive", pk=archive.pk)
 
 
-def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
+def archive_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     archive = get_archive_for_admin(request, pk)
     if archive.status != NoticeArchive.Status.READY:
         raise Http404

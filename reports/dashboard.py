@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from reports.access import is_board_reader
 from reports.models import BoardPacket, PublishedReport
+from srp.http import AuthenticatedHttpRequest
 from srp.models import District, SchoolYear
 
 
-def report_overview(request: HttpRequest) -> dict[str, Any] | None:
+def report_overview(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     district = scope.district
     if is_board_reader(scope):
