@@ -272,13 +272,23 @@ def email_queue(
     Always writes to the outbox, whatever EMAIL_BACKEND says, so that a request never waits on
     or fails with a mail server.
     """
-    from django.template.loader import render_to_string
     from django.utils import translation
 
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+        # One line of plain text: a name such as O'Brien must not arrive as "O&#x27;Brien".
+        subject = " ".join(_render_plain_text(f"{template}_subject.txt", context).split())
+        body = _render_plain_text(f"{template}.txt", context)
     message = EmailMessage(subject=subject, body=body, to=list(to), reply_to=list(reply_to))
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return store_message(message, district=district, private_link=private_link)
+
+
+def _render_plain_text(template_name: str, context: dict) -> str:
+    """A text template rendered without HTML escaping: emails here are plain text, where an
+    escaped apostrophe or ampersand would reach the reader as an entity."""
+    from django.template import Context
+    from django.template.loader import get_template
+
+    template = get_template(template_name).template  # the engine's own Template
+    return template.render(Context(context, autoescape=False))
