@@ -43,10 +43,10 @@ class SrpConfig(AppConfig):
         )
         registry.add_nav_group("srp", _("District"))
         dashboard.register()
-        # The mail outbox and sign-ins (`last_login`) feed no figure.
+        # The mail outbox, sign-ins (`last_login`) and the disclosure log feed no figure.
         cache.app_feeds_figures(
             self,
-            ignore=["User", "OutboundEmail", "OutboundEmailAttachment"],
+            ignore=["User", "OutboundEmail", "OutboundEmailAttachment", "DisclosureLog"],
             district_paths={"Enrollment": "school.district_id"},
         )
         cache.connect_signals()

@@ -185,6 +185,17 @@ class SchoolYear(models.Model):
     # The reporting span: 1 July to 30 June. Derived from the label on save.
     starts_on = models.DateField(editable=False)
     ends_on = models.DateField(editable=False)
+    # A closed year's figures are final: set by the closing service, never by a form.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     history = HistoricalRecords()
 
     objects = SchoolYearQuerySet.as_manager()
@@ -235,6 +246,10 @@ class SchoolYear(models.Model):
 
     def is_finished(self, on: datetime.date | None = None) -> bool:
         return (on or timezone.localdate()) > self.last_instructional_day
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Enrollment(models.Model):
@@ -452,3 +467,59 @@ class OutboundEmailAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class DisclosureLogQuerySet(models.QuerySet["DisclosureLog"]):
+    def update(self, **kwargs: object) -> int:
+        raise ValidationError(_("The disclosure log is never edited."))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError(_("The disclosure log is never erased."))
+
+
+class DisclosureLog(models.Model):
+    """Who looked at which education records, and when (FERPA, 34 CFR 99.32; SPEC R-09).
+
+    One row per view, download or export of a complaint, a call with students, a student list,
+    a report with unsuppressed figures or the state package. Written by
+    `srp.disclosure.disclosure_record` only; append-only: a saved row is never changed or erased.
+    """
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPORTED = "exported", _("Exported")
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    # `app_label.model` of the record, or a report's key (`reports.internal`, `reports.state`).
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.CharField(_("record"), max_length=64, blank=True)
+    description = models.CharField(_("what"), max_length=255)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+
+    objects = DisclosureLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("disclosure log entry")
+        verbose_name_plural = _("disclosure log")
+        indexes = [models.Index(fields=["district", "-at"], name="disclosure_district_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.description} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise ValidationError(_("The disclosure log is never edited."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[override]
+        raise ValidationError(_("The disclosure log is never erased."))
