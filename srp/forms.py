@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from srp.date_bounds import DateBoundsMixin
@@ -42,6 +43,9 @@ class DistrictSettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # crispy-forms marks help text safe: the threshold's "'<N'" must reach the page as text.
+        threshold = self.fields["small_count_threshold"]
+        threshold.help_text = escape(threshold.help_text)
         if self.instance and isinstance(self.instance.family_languages, list):
             self.initial["family_languages"] = ", ".join(self.instance.family_languages)
 
