@@ -29,7 +29,9 @@ from agreements.services import (
     ATTACHMENT_MAX_BYTES,
     MAX_ATTACHMENTS_PER_EVENT,
 )
+from srp.date_bounds import DateBoundsMixin
 from srp.models import District, School, SchoolYear
+from srp.sensitive import SensitiveTextMixin
 from srp.uploads import IMAGES_AND_PDF, ONLY_PDF, validate_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,7 +68,7 @@ class ProviderForm(forms.ModelForm):
         self.instance.district = district
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(DateBoundsMixin, forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
     effective_from = forms.DateField(label=_("Effective from"), widget=DATE)
@@ -169,7 +171,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class EngagementEventForm(forms.Form):
+class EngagementEventForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("summary",)
+
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=EngagementEvent.Kind.choices)
     parents = forms.IntegerField(label=_("Parents and guardians"), min_value=0, initial=0)
@@ -204,7 +208,7 @@ class EngagementEventForm(forms.Form):
         return data
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(DateBoundsMixin, forms.Form):
     review = forms.ModelChoiceField(
         label=_("Annual review adopted with it"), queryset=AnnualReview.objects.none()
     )
@@ -225,7 +229,7 @@ class AdoptForm(forms.Form):
         return _not_future(self.cleaned_data.get("adopted_on"))
 
 
-class StaffMemberForm(forms.ModelForm):
+class StaffMemberForm(DateBoundsMixin, forms.ModelForm):
     class Meta:
         model = StaffMember
         fields = [
@@ -280,7 +284,9 @@ class AssignmentForm(forms.Form):
             self.fields["school_year"].initial = current.pk
 
 
-class TrainingRecordForm(forms.Form):
+class TrainingRecordForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("notes",)
+
     kind = forms.ChoiceField(label=_("Kind"), choices=TrainingRecord.Kind.choices)
     topic = forms.ChoiceField(
         label=_("Classroom topic"),
@@ -318,7 +324,7 @@ class TrainingRecordForm(forms.Form):
         return data
 
 
-class EsdDocumentationForm(forms.Form):
+class EsdDocumentationForm(DateBoundsMixin, forms.Form):
     issuer = forms.CharField(label=_("Issuing educational service district"), max_length=200)
     issued_on = forms.DateField(label=_("Date issued"), widget=DATE)
     file = forms.FileField(
@@ -342,7 +348,9 @@ def _agreements_for_staff(staff_member: StaffMember) -> Any:
     return qs.select_related("provider")
 
 
-class HiringRecordForm(forms.ModelForm):
+class HiringRecordForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("notes",)
+
     class Meta:
         model = HiringRecord
         fields = [
@@ -366,7 +374,9 @@ class HiringRecordForm(forms.ModelForm):
         return _not_future(self.cleaned_data.get("decided_on"))
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("summary",)
+
     class Meta:
         model = PerformanceEvaluation
         fields = [
@@ -411,3 +421,96 @@ class AccountInviteForm(forms.Form):
             "their password."
         ),
     )
+
+
+# Corrections, voids and ended assignments ------------------------------------------------------
+def reason_field(*, required: bool = True, label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Reason for the correction"),
+        max_length=2000,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's history with your name and the time."),
+    )
+
+
+class _WithReason:
+    """Adds the required "reason" field last (a correction always says why)."""
+
+    fields: dict[str, forms.Field]
+
+    def _add_reason(self) -> None:
+        self.fields["reason"] = reason_field()
+
+
+class TrainingRecordCorrectForm(_WithReason, TrainingRecordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_reason()
+
+
+class EsdDocumentationCorrectForm(_WithReason, EsdDocumentationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False
+        self.fields["file"].label = _("Replace the document (PDF, at most 10 MB; optional)")
+        self._add_reason()
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            validate_upload(upload, allowed=ONLY_PDF, max_bytes=ATTACHMENT_MAX_BYTES)
+        return upload or None
+
+
+class EngagementEventCorrectForm(_WithReason, EngagementEventForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].label = _(
+            "Add attachments (PDF or images; at most 5 files of 10 MB on the event)"
+        )
+        self._add_reason()
+
+
+class HiringRecordCorrectForm(_WithReason, HiringRecordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_reason()
+
+
+class EvaluationCorrectForm(_WithReason, EvaluationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_reason()
+
+
+class AssignmentCorrectForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    days_per_week = forms.DecimalField(
+        label=_("Days per week at this school"),
+        min_value=Decimal("0.5"),
+        max_value=MAX_DAYS_PER_WEEK,
+        max_digits=2,
+        decimal_places=1,
+        help_text=_("From 0.5 to 5; at most 5 in total across schools."),
+    )
+    reason = reason_field()
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(district=district)
+
+
+class AssignmentEndForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("Last day at the school"),
+        widget=DATE,
+        help_text=_("The assignment stays in its school year's records and reports."),
+    )
+    reason = reason_field(
+        required=False, label=_("Reason (required for a school year that is over)")
+    )
+
+
+class VoidForm(forms.Form):
+    reason = reason_field(label=_("Why is this record void?"))

@@ -28,8 +28,10 @@ from complaints.models import (
     Status,
 )
 from complaints.roster import PublicRoster, public_roster_member
+from srp.date_bounds import DateBoundsMixin
 from srp.languages import language_choices, validate_language_code
 from srp.models import District, School, SchoolYear
+from srp.sensitive import SensitiveTextMixin
 from srp.uploads import IMAGES_AND_PDF, MB, validate_upload
 from srp.widgets import FastSelect
 
@@ -92,8 +94,10 @@ class RosterChoiceField(forms.ChoiceField):
         return str(value) in self.allowed
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     """The public intake form (R-06). Staff choices come from the school's public roster."""
+
+    sensitive_fields = ("location", "description", "requested_outcome")
 
     school = RosterChoiceField(label=_("School"), widget=FastSelect)
     staff_member = RosterChoiceField(
@@ -208,7 +212,13 @@ class ComplaintForm(forms.Form):
                 ),
                 "location",
             ),
-            Fieldset(_("What happened"), "description", "requested_outcome", "attachments"),
+            Fieldset(
+                _("What happened"),
+                "description",
+                "requested_outcome",
+                "attachments",
+                "confirm_sensitive",
+            ),
             Fieldset(
                 _("About you"),
                 "relationship",
@@ -350,7 +360,7 @@ class AssignForm(forms.Form):
         self.fields["investigator"].queryset = choices
 
 
-class ReferForm(forms.Form):
+class ReferForm(DateBoundsMixin, forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
     referred_on = forms.DateField(
         label=_("Referred on"), widget=forms.DateInput(attrs={"type": "date"})
@@ -369,7 +379,9 @@ class ReferForm(forms.Form):
         return day
 
 
-class AllegationForm(forms.ModelForm):
+class AllegationForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("summary", "finding_explanation")
+
     class Meta:
         model = Allegation
         fields = ["staff_member", "category", "summary", "finding", "finding_explanation"]
@@ -396,7 +408,9 @@ class AllegationForm(forms.ModelForm):
         return data
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("reason",)
+
     new_due = forms.DateField(
         label=_("New response date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -407,19 +421,25 @@ class ExtendForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("reason",)
+
     reason = forms.CharField(
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("text",)
+
     text = forms.CharField(
         label=_("Internal note"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class LetterTextForm(forms.ModelForm):
+class LetterTextForm(SensitiveTextMixin, forms.ModelForm):
+    sensitive_fields = ("opening", "appeal_route", "closing")
+
     class Meta:
         model = LetterText
         fields = ["language", "opening", "appeal_route", "closing", "signature"]

@@ -381,13 +381,17 @@ def allegation_edit(
 @require_POST
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk, write=True)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        services.note_add(complaint=complaint, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, _("Note added."))
-    else:
-        messages.error(request, _("The note was not saved: %(e)s") % {"e": form.errors["text"][0]})
-    return redirect("complaints:detail", pk=complaint.pk)
+    # A note that is refused (too long, or held back by the R-15 warning until confirmed) comes
+    # back on a page of its own, its text kept.
+    return _step_page(
+        request,
+        complaint,
+        title=_("Add a note"),
+        form=NoteForm(request.POST),
+        run=lambda d: services.note_add(complaint=complaint, by=request.user, text=d["text"]),
+        done=_("Note added."),
+        submit_label=_("Add the note"),
+    )
 
 
 # Letter wording (program administrator) ----------------------------------------------------

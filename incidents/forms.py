@@ -27,8 +27,10 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
-from incidents.sensitive import sensitive_terms
 from incidents.services import IncidentError, check_attorney_access
+from srp.date_bounds import DateBoundsMixin
+from srp.hostile_input import record_id
+from srp.sensitive import SensitiveTextMixin
 from srp.widgets import FastSelect
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -64,44 +66,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-class SensitiveTextMixin:
-    """Warns, without blocking, when a narrative seems to hold immigration or citizenship
-    status, a visa or a place of birth (R-15): the first submit shows the warning and a box to
-    tick; saving then needs the box ticked."""
-
-    sensitive_fields: tuple[str, ...] = ()
-
-    def add_sensitive_confirmation(self) -> None:
-        self.fields["confirm_sensitive"] = forms.BooleanField(
-            label=_(
-                "I have re-read the text: it records no immigration or citizenship status, visa "
-                "or place of birth, and I want to save it."
-            ),
-            required=False,
-            widget=forms.HiddenInput,
-        )
-        self.sensitive_found: list[str] = []
-
-    def check_sensitive(self, cleaned: dict[str, Any]) -> None:
-        texts = [cleaned.get(name) or "" for name in self.sensitive_fields]
-        found = sensitive_terms(*texts)
-        self.sensitive_found = found
-        if found:
-            # Shown only once something was found; ticking it lets the next submit save.
-            self.fields["confirm_sensitive"].widget = forms.CheckboxInput()
-        if found and not cleaned.get("confirm_sensitive"):
-            raise ValidationError(
-                gettext(
-                    "Warning: this text seems to mention immigration or citizenship status, a "
-                    "visa or a place of birth (%(words)s). The district never records that "
-                    "information. Remove it, or tick the box below to confirm and save."
-                )
-                % {"words": ", ".join(found)},
-                code="sensitive",
-            )
-
-
-class CallForm(SensitiveTextMixin, forms.ModelForm):
+class CallForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
     sensitive_fields = ("narrative", "location")
 
     occurred_at = datetime_field(_("When"))
@@ -126,12 +91,6 @@ class CallForm(SensitiveTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["responding_staff"].queryset = staff
-        self.add_sensitive_confirmation()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        self.check_sensitive(cleaned)
-        return cleaned
 
     def _post_clean(self) -> None:
         # The service checks uniqueness and writes; the model's unique-constraint check would
@@ -200,7 +159,7 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Why is this call voided?"), max_length=300)
 
 
-class ActivityForm(SensitiveTextMixin, forms.ModelForm):
+class ActivityForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
     sensitive_fields = (
         "narrative",
         "premises_reason",
@@ -246,7 +205,6 @@ class ActivityForm(SensitiveTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.call = call
         self.fields["student"].queryset = call.students.all()
-        self.add_sensitive_confirmation()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -263,7 +221,6 @@ class ActivityForm(SensitiveTextMixin, forms.ModelForm):
             for name, message in error.field_errors.items():
                 self.add_error(name, message)
             raise ValidationError(error.message) from None
-        self.check_sensitive(cleaned)
         return cleaned
 
     def _post_clean(self) -> None:
@@ -289,7 +246,7 @@ BASIS_HELP = {
 }
 
 
-class InterventionRequestForm(SensitiveTextMixin, forms.Form):
+class InterventionRequestForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     sensitive_fields = ("description", "location")
 
     school = forms.ModelChoiceField(label=_("School"), queryset=None)
@@ -319,15 +276,9 @@ class InterventionRequestForm(SensitiveTextMixin, forms.Form):
         self.fields["school"].queryset = schools
         if schools.count() == 1:
             self.fields["school"].initial = schools.first()
-        self.add_sensitive_confirmation()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        self.check_sensitive(cleaned)
-        return cleaned
 
 
-class SelfInitiatedForm(SensitiveTextMixin, forms.Form):
+class SelfInitiatedForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     sensitive_fields = ("description", "outcome_notes", "location")
 
     school = forms.ModelChoiceField(label=_("School"), queryset=None)
@@ -349,15 +300,9 @@ class SelfInitiatedForm(SensitiveTextMixin, forms.Form):
     def __init__(self, *args: Any, schools, **kwargs: Any) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        self.add_sensitive_confirmation()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        self.check_sensitive(cleaned)
-        return cleaned
 
 
-class RespondForm(SensitiveTextMixin, forms.Form):
+class RespondForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     sensitive_fields = ("outcome_notes",)
 
     responded_by = forms.ModelChoiceField(label=_("Who responded"), queryset=None)
@@ -383,7 +328,6 @@ class RespondForm(SensitiveTextMixin, forms.Form):
             pk__in=[u.pk for u in deciders]
         )
         offer_calls(self.fields["call"], calls)
-        self.add_sensitive_confirmation()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -393,11 +337,10 @@ class RespondForm(SensitiveTextMixin, forms.Form):
             self.add_error(
                 "discipline_decided_by", _("Name the administrator who decided the discipline.")
             )
-        self.check_sensitive(cleaned)
         return cleaned
 
 
-class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
+class RestraintReportForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
     sensitive_fields = ("leading_activity", "injuries", "recommendations")
 
     occurred_at = datetime_field(_("Date and time"))
@@ -447,11 +390,11 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
         call_id = self.data.get(self.add_prefix("call")) if self.is_bound else None
         if not self.is_bound:
             call_id = self.initial.get("call") or self.instance.call_id
-        call_id = getattr(call_id, "pk", call_id)
+        call_id = record_id(getattr(call_id, "pk", call_id))
         students = StudentInvolved.objects.none()
-        if call_id and str(call_id).isdigit():
+        if call_id is not None:
             students = StudentInvolved.objects.filter(
-                call_id=int(call_id), call__in=calls.values("pk")
+                call_id=call_id, call__in=calls.values("pk")
             ).order_by("pk")
         self.fields["students"].queryset = students
         self.fields["students"].required = False
@@ -467,7 +410,6 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
             self.fields["students"].help_text = _(
                 "Link a call and save: its students can then be named here."
             )
-        self.add_sensitive_confirmation()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -487,7 +429,6 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
         students = cleaned.get("students") or []
         if students and (not call or any(st.call_id != call.pk for st in students)):
             self.add_error("students", _("Choose students of the linked call."))
-        self.check_sensitive(cleaned)
         return cleaned
 
     def _post_clean(self) -> None:
@@ -501,7 +442,9 @@ class RestraintReportForm(SensitiveTextMixin, forms.ModelForm):
         return data
 
 
-class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
+class AgencyRequestForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
+    # Describing the request itself may need these words; the warning still asks to confirm
+    # that no person's status is being written down.
     sensitive_fields = ("what_was_asked", "notes")
 
     class Meta:
@@ -531,14 +474,6 @@ class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["school"].required = False
-        self.add_sensitive_confirmation()
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        # Describing the request itself may need these words; the warning still asks to confirm
-        # that no person's status is being written down.
-        self.check_sensitive(cleaned)
-        return cleaned
 
     def _post_clean(self) -> None:
         pass
@@ -547,7 +482,7 @@ class AgencyRequestForm(SensitiveTextMixin, forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
 
 
-class AgencyAnswerForm(SensitiveTextMixin, forms.Form):
+class AgencyAnswerForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     """The answer to, or refusal of, an outside agency's request (R-15)."""
 
     sensitive_fields = ("information_given",)
@@ -584,7 +519,6 @@ class AgencyAnswerForm(SensitiveTextMixin, forms.Form):
                 "An immigration-enforcement request without an order signed by a judge can only "
                 "be refused."
             )
-        self.add_sensitive_confirmation()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -593,7 +527,6 @@ class AgencyAnswerForm(SensitiveTextMixin, forms.Form):
         answered_on = cleaned.get("answered_on")
         if answered_on and answered_on < self.record.received_on:
             self.add_error("answered_on", _("The answer cannot come before the request."))
-        self.check_sensitive(cleaned)
         return cleaned
 
 
@@ -649,7 +582,7 @@ class WrittenOptionsSelect(FastSelect):
         )
 
 
-class CallFilterForm(forms.Form):
+class CallFilterForm(DateBoundsMixin, forms.Form):
     school = forms.ModelChoiceField(
         label=_("School"), queryset=None, required=False, widget=WrittenOptionsSelect
     )

@@ -45,6 +45,7 @@ from incidents.models import (
     StudentOutcome,
     StudentRole,
 )
+from srp.date_bounds import bounds_message, in_bounds
 from srp.models import School
 
 if TYPE_CHECKING:
@@ -183,11 +184,16 @@ class _Checker:
         return self._last_when[1]
 
 
+def _printable(text: str) -> str:
+    """`text` without NUL characters, to be quoted in an error message that is stored."""
+    return text.replace("\x00", "")
+
+
 def _check_header(header: list[str] | None, result: ImportResult) -> bool:
     if not header:
         result.add(1, "", _("The file is empty: the first row must name the columns."))
         return False
-    names = [h.strip() for h in header]
+    names = [_printable(h.strip()) for h in header]
     ok = True
     for name in names:
         if name not in COLUMNS:
@@ -233,6 +239,9 @@ def _check_row(
                 _("“%(value)s” is not a date and time like 2026-10-05T13:45.")
                 % {"value": raw_when[:40]},
             )
+        elif not in_bounds(when):
+            # Before comparing: at the edges of the calendar the conversion to UTC overflows.
+            result.add(row, "occurred_at", bounds_message())
         elif when > checker.now:
             result.add(row, "occurred_at", _("This date is in the future."))
     if values["school_code"] not in checker.schools:
@@ -310,7 +319,7 @@ def check_file(binary: IO[bytes] | _Source, district: District) -> ImportResult:
         header = next(rows, None)
         if not _check_header(header, result):
             return result
-        header = [h.strip() for h in header]
+        header = [_printable(h.strip()) for h in header]
         width = len(header)
         for number, cells in enumerate(rows, start=2):
             if not cells or not any(c.strip() for c in cells):
@@ -323,6 +332,20 @@ def check_file(binary: IO[bytes] | _Source, district: District) -> ImportResult:
                     _("This row has %(n)s cells; the header has %(m)s.")
                     % {"n": len(cells), "m": width},
                 )
+                continue
+            if any("\x00" in cell for cell in cells):
+                # A NUL character cannot be stored (PostgreSQL refuses it); the row's other
+                # checks would only quote it back.
+                for name, cell in zip(header, cells, strict=True):
+                    if "\x00" in cell:
+                        result.add(
+                            number,
+                            _printable(name),
+                            _(
+                                "This cell holds a NUL character (an invisible control "
+                                "character). Remove it and upload the file again."
+                            ),
+                        )
                 continue
             values = _row_values(cells, header)
             _check_row(values, number, checker, result)

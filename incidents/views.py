@@ -72,6 +72,7 @@ from incidents.services import (
 from srp.cache import cached_figures
 from srp.csv_export import csv_response
 from srp.history import render_history
+from srp.hostile_input import record_id
 from srp.http import AuthenticatedHttpRequest
 from srp.models import SchoolYear
 from srp.roles import Role
@@ -797,10 +798,10 @@ def restraint_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope.require(*selectors.CALL_ROLES)
     mine = selectors.staff_member_for_user(scope)
     initial: dict[str, Any] = {"staff_member": mine, "staff_title": mine.title} if mine else {}
-    from_call = request.GET.get("call", "")
-    if from_call.isdigit():
+    from_call = record_id(request.GET.get("call"))
+    if from_call is not None:
         # Reported from a call's page: the call (checked through the scope) and its school.
-        call = selectors.get_call_for_user(request, int(from_call))
+        call = selectors.get_call_for_user(request, from_call)
         initial.update(call=call, school=call.school)
     form = RestraintReportForm(
         request.POST or None, initial=initial, **_restraint_form_kwargs(request)

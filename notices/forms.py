@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from notices.models import Delivery, NoticeTranslation
 from notices.services import EVIDENCE_ALLOWED, EVIDENCE_MAX_BYTES, EVIDENCE_MAX_FILES
+from srp.date_bounds import DateBoundsMixin
 from srp.languages import language_choices, language_name_english, validate_language_code
 from srp.models import District, SchoolYear
+from srp.sensitive import SensitiveTextMixin
 from srp.uploads import validate_upload
 
 
@@ -116,8 +118,10 @@ class EvidenceField(forms.FileField):
         return files
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     """What is common to both kinds of delivery: the date, notes, evidence."""
+
+    sensitive_fields = ("notes",)
 
     delivered_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -227,3 +229,15 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length checked: Django only sets `max_length`
+    on the field (for the HTML attribute), so a longer name reached authentication and then
+    django-axes, whose record of a failed attempt holds 255 characters (a server error on
+    PostgreSQL)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "srp.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL byte or invalid UTF-8 anywhere in the request: 400, before the session is read.
+    "srp.hostile_input.HostileInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from srp import account_views, outbox_views, views
+from srp.forms import SignInForm
 
 srp_patterns = (
     [
@@ -73,7 +74,9 @@ urlpatterns = [
     path("account/", include(account_patterns)),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=SignInForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

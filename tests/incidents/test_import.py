@@ -318,3 +318,30 @@ def test_other_district_cannot_open_an_import(world, roster, client_for):
     url = reverse("incidents:import_detail", args=[result.batch.pk])
     assert client_for(world.outsider).get(url).status_code == 404
     assert client_for(world.admin).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("column", ["call_ref", "school_code", "student_ref", "reason"])
+def test_a_nul_byte_in_a_cell_is_reported_with_row_and_column(world, roster, column):
+    data = make_csv([row(call_ref="OK-1"), row(**{"call_ref": "NUL-1", column: "34\x0001"})])
+    result = run(world, data)
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert "NUL character" in result.errors[0].message
+    assert Call.objects.count() == 0
+    # The rejected import's record keeps the errors (on PostgreSQL a NUL could not be stored).
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
+
+
+def test_a_nul_byte_in_the_header_is_reported_without_it(world, roster):
+    columns = [*COLUMNS, "note\x00s"]
+    result = run(world, make_csv([row()], columns=columns))
+    assert not result.ok
+    assert all("\x00" not in e.column and "\x00" not in e.message for e in result.errors)
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1899-12-31T23:00", "9999-12-31T23:59"])
+def test_a_date_outside_1900_2100_is_reported(world, roster, when):
+    result = run(world, make_csv([row(occurred_at=when)]))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "occurred_at")]
+    assert "between" in result.errors[0].message
+    assert Call.objects.count() == 0
