@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement, StaffMember
 from agreements.selectors import provider_ids_with_agreement_in_force
-from agreements.training import overdue_from_counts
+from agreements.training import State, status_from_counts
 from srp.http import AuthenticatedHttpRequest
 
 
@@ -43,11 +43,16 @@ def agreements_overview(request: AuthenticatedHttpRequest) -> dict[str, Any] | N
         .select_related("employer")
     )
     without_agreement = [s for s in staff if s.employer_id and s.employer_id not in in_force]
+    overall = [status_from_counts(s, today).overall for s in staff]
     return {
         "today": today,
         "by_status": by_status,
         "reviews_due": reviews_due,
         "without_agreement": without_agreement[:10],
-        "training_overdue": sum(1 for s in staff if overdue_from_counts(s, today)),
+        "training_overdue": overall.count(State.OVERDUE),
+        # Complete on time and complete late are separate figures: late is not compliant
+        # on time, and the district sees how many finished after the deadline.
+        "training_on_time": overall.count(State.DONE),
+        "training_late": overall.count(State.DONE_LATE),
         "not_documented": sum(1 for s in staff if not s.esd_documented),
     }

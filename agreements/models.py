@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,43 @@ from srp.models import District, Membership, School, SchoolYear, User
 from srp.uploads import private_upload_to
 
 MAX_DAYS_PER_WEEK = Decimal("5")
+
+
+class VoidableQuerySet(models.QuerySet):
+    """Reads of records that are voided rather than deleted: `live()` is what counts."""
+
+    def live(self) -> VoidableQuerySet:
+        return self.filter(voided_at__isnull=True)
+
+    def voided(self) -> VoidableQuerySet:
+        return self.filter(voided_at__isnull=False)
+
+
+class Voidable(models.Model):
+    """A record that stays as first written: a mistaken one is voided with a reason, never
+    deleted. A voided row is still shown (struck through, with its reason) and counts for
+    nothing: not for compliance, not for the annual review's engagement, not for a topic."""
+
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.TextField(_("reason for voiding"), blank=True, max_length=2000)
+
+    objects = VoidableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class Provider(models.Model):
@@ -134,29 +171,51 @@ class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
 
     def with_training_counts(self, on: datetime.date) -> StaffMemberQuerySet:
         """Annotate what training compliance needs, counted in the database: distinct classroom
-        topics, on-the-job days, check-ins, and whether ESD documentation was issued by `on`.
-        `agreements.training.overdue_from_counts` reads these (a dashboard over thousands of
-        staff then loads no training rows)."""
+        topics, on-the-job days, check-ins, the day each component was completed (the date of
+        its last required record, for "done late"), and whether ESD documentation was issued
+        by `on`. Voided records count for nothing. `agreements.training.status_from_counts`
+        reads these (a dashboard over thousands of staff then loads no training rows)."""
+        live = Q(training_records__voided_at__isnull=True)
         return self.annotate(
             classroom_topics=Count(
                 "training_records__topic",
-                filter=Q(training_records__kind=TrainingRecord.Kind.CLASSROOM),
+                filter=live & Q(training_records__kind=TrainingRecord.Kind.CLASSROOM),
                 distinct=True,
             ),
             on_the_job_days=Count(
                 "training_records",
-                filter=Q(training_records__kind=TrainingRecord.Kind.ON_THE_JOB),
+                filter=live & Q(training_records__kind=TrainingRecord.Kind.ON_THE_JOB),
                 distinct=True,
             ),
             check_ins=Count(
                 "training_records",
-                filter=Q(training_records__kind=TrainingRecord.Kind.CHECK_IN),
+                filter=live & Q(training_records__kind=TrainingRecord.Kind.CHECK_IN),
                 distinct=True,
             ),
+            classroom_completed_on=_nth_completed(
+                TrainingRecord.Kind.CLASSROOM, len(TrainingTopic.values)
+            ),
+            on_the_job_completed_on=_nth_completed(
+                TrainingRecord.Kind.ON_THE_JOB, ON_THE_JOB_DAYS_REQUIRED
+            ),
+            check_ins_completed_on=_nth_completed(TrainingRecord.Kind.CHECK_IN, CHECK_INS_REQUIRED),
             esd_documented=Exists(
-                EsdDocumentation.objects.filter(staff_member=OuterRef("pk"), issued_on__lte=on)
+                EsdDocumentation.objects.live().filter(
+                    staff_member=OuterRef("pk"), issued_on__lte=on
+                )
             ),
         )
+
+
+def _nth_completed(kind: str, required: int) -> Subquery:
+    """The date of the `required`-th live record of that kind (when the component was
+    completed), or NULL while fewer are recorded. Live classroom records have one topic each."""
+    return Subquery(
+        TrainingRecord.objects.live()
+        .filter(staff_member=OuterRef("pk"), kind=kind)
+        .order_by("completed_on", "pk")
+        .values("completed_on")[required - 1 : required]
+    )
 
 
 class StaffMember(models.Model):
@@ -249,8 +308,24 @@ class StaffMember(models.Model):
             raise ValidationError(errors)
 
 
+class StaffAssignmentQuerySet(models.QuerySet["StaffAssignment"]):
+    def not_ended(self) -> StaffAssignmentQuerySet:
+        """Assignments still running (no end date recorded)."""
+        return self.filter(ended_on__isnull=True)
+
+    def active_on(self, on: datetime.date | None = None) -> StaffAssignmentQuerySet:
+        """Assignments the staff member still works on `on` (an assignment ends after its
+        end date). Reports of a school year read every assignment of that year, ended or not:
+        ending one never rewrites a year's figures."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
 class StaffAssignment(models.Model):
-    """A staff member's days per week at one school in one school year."""
+    """A staff member's days per week at one school in one school year.
+
+    An assignment is never deleted: it ends with a date (`ended_on`, the last day at the
+    school), and stays in its year's records and reports."""
 
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="assignments"
@@ -265,7 +340,10 @@ class StaffAssignment(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(MAX_DAYS_PER_WEEK)],
     )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = StaffAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["school__name"]
@@ -290,9 +368,13 @@ class StaffAssignment(models.Model):
             raise ValidationError(_("The school, year and staff member must share a district."))
         if self.days_per_week is None:
             return
+        if self.ended_on is not None:
+            return
         others = StaffAssignment.objects.filter(
             staff_member_id=self.staff_member_id, school_year_id=self.school_year_id
-        ).exclude(pk=self.pk).aggregate(total=Sum("days_per_week"))["total"] or Decimal("0")
+        ).not_ended().exclude(pk=self.pk).aggregate(total=Sum("days_per_week"))["total"] or Decimal(
+            "0"
+        )
         if others + self.days_per_week > MAX_DAYS_PER_WEEK:
             raise ValidationError(
                 {
@@ -535,7 +617,7 @@ class AnnualReview(models.Model):
         return f"{self.agreement} – {self.school_year}"
 
 
-class EngagementEvent(models.Model):
+class EngagementEvent(Voidable):
     """A meeting, survey, public comment period or listening session of an annual review."""
 
     class Kind(models.TextChoices):
@@ -570,7 +652,7 @@ class EngagementEvent(models.Model):
         return self.parents + self.students + self.community_members
 
 
-class EngagementAttachment(models.Model):
+class EngagementAttachment(Voidable):
     event = models.ForeignKey(EngagementEvent, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=engagement_attachment_path, max_length=255)
     original_name = models.CharField(max_length=255)
@@ -665,7 +747,7 @@ ON_THE_JOB_DAYS_REQUIRED = 2
 CHECK_INS_REQUIRED = 6
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(Voidable):
     """One completed piece of training: a classroom topic, an on-the-job day or a check-in."""
 
     class Kind(models.TextChoices):
@@ -690,7 +772,8 @@ class TrainingRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["staff_member", "topic"],
-                condition=Q(kind="classroom"),
+                # A voided record neither blocks re-entering its topic nor counts for it.
+                condition=Q(kind="classroom", voided_at__isnull=True),
                 name="training_topic_once",
             ),
             models.CheckConstraint(
@@ -705,7 +788,7 @@ class TrainingRecord(models.Model):
         return f"{label} {self.completed_on}"
 
 
-class EsdDocumentation(models.Model):
+class EsdDocumentation(Voidable):
     """The educational service district's documentation that the whole series is complete."""
 
     staff_member = models.ForeignKey(
@@ -727,7 +810,7 @@ class EsdDocumentation(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Hiring, placement and evaluations (R-05)
 # ---------------------------------------------------------------------------------------------
-class HiringRecord(models.Model):
+class HiringRecord(Voidable):
     """A jointly determined hiring or placement decision (agreement element B1)."""
 
     class Kind(models.TextChoices):
@@ -767,7 +850,7 @@ class HiringRecord(models.Model):
         return f"{self.get_kind_display()} {self.decided_on}"
 
 
-class PerformanceEvaluation(models.Model):
+class PerformanceEvaluation(Voidable):
     """A performance evaluation following the agreement's process (agreement element B2)."""
 
     staff_member = models.ForeignKey(

@@ -258,7 +258,7 @@ def _missing_message(missing: list[str]) -> str:
 
 def engagement_gaps(review: AnnualReview) -> list[str]:
     """The groups (parents, students, community members) no engagement event involved (R-02)."""
-    totals = review.events.aggregate(
+    totals = review.events.live().aggregate(
         parents=Sum("parents"), students=Sum("students"), community=Sum("community_members")
     )
     gaps = []
@@ -325,7 +325,9 @@ def agreement_adopt(
                 % {"year": review.school_year.label, "groups": ", ".join(gaps)},
                 field="review",
             )
-        last_event = review.events.order_by("-held_on").values_list("held_on", flat=True).first()
+        last_event = (
+            review.events.live().order_by("-held_on").values_list("held_on", flat=True).first()
+        )
         if last_event and adopted_on < last_event:
             raise AgreementError(
                 _(
@@ -402,6 +404,35 @@ def engagement_event_add(
     attachments: Iterable[UploadedFile] = (),
 ) -> EngagementEvent:
     """Record an engagement event; it must involve someone and may carry up to 5 files."""
+    _check_event_values(
+        held_on=held_on,
+        kind=kind,
+        parents=parents,
+        students=students,
+        community_members=community_members,
+    )
+    if review.status == AnnualReview.Status.ADOPTED:
+        raise AgreementError(_("This review has been adopted; it can no longer change."))
+    attachments = list(attachments)
+    types = _check_attachments(attachments)
+    with transaction.atomic():
+        AnnualReview.objects.select_for_update().get(pk=review.pk)
+        event = EngagementEvent.objects.create(
+            review=review,
+            held_on=held_on,
+            kind=kind,
+            parents=parents,
+            students=students,
+            community_members=community_members,
+            summary=summary,
+        )
+        _attach(event, attachments, types)
+    return event
+
+
+def _check_event_values(
+    *, held_on: datetime.date, kind: str, parents: int, students: int, community_members: int
+) -> None:
     counts = (parents, students, community_members)
     if any(c is None or c < 0 for c in counts):
         raise AgreementError(_("Counts cannot be negative."), field="parents")
@@ -410,12 +441,38 @@ def engagement_event_add(
             _("An engagement event must involve at least one parent, student or community member."),
             field="parents",
         )
+    if kind not in EngagementEvent.Kind.values:
+        raise AgreementError(_("Choose a kind of event."), field="kind")
     if held_on > timezone.localdate():
         raise AgreementError(_("This date is in the future."), field="held_on")
-    if review.status == AnnualReview.Status.ADOPTED:
-        raise AgreementError(_("This review has been adopted; it can no longer change."))
-    attachments = list(attachments)
-    if len(attachments) > MAX_ATTACHMENTS_PER_EVENT:
+
+
+def _check_adopted_review_still_holds(review: AnnualReview) -> None:
+    """A correction of an adopted review's engagement must leave what the board adopted true:
+    parents, students and community members involved (R-02), every event before the board's
+    action. Call inside the transaction, after the change is saved (it is rolled back)."""
+    if review.status != AnnualReview.Status.ADOPTED:
+        return
+    gaps = engagement_gaps(review)
+    if gaps:
+        raise AgreementError(
+            _(
+                "The %(year)s review was adopted on the engagement of %(groups)s: this change "
+                "would leave no event that involved them."
+            )
+            % {"year": review.school_year.label, "groups": ", ".join(gaps)},
+            field="parents",
+        )
+    if review.adopted_on and review.events.live().filter(held_on__gt=review.adopted_on).exists():
+        raise AgreementError(
+            _("The board adopted the review on %(date)s: an event of it cannot come after that.")
+            % {"date": review.adopted_on.isoformat()},
+            field="held_on",
+        )
+
+
+def _check_attachments(attachments: list[UploadedFile], *, already: int = 0) -> list[str]:
+    if already + len(attachments) > MAX_ATTACHMENTS_PER_EVENT:
         raise AgreementError(
             _("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS_PER_EVENT},
             field="attachments",
@@ -428,27 +485,86 @@ def engagement_event_add(
             )
         except ValidationError as exc:
             raise AgreementError(exc.messages[0], field="attachments") from None
-    with transaction.atomic():
-        AnnualReview.objects.select_for_update().get(pk=review.pk)
-        event = EngagementEvent.objects.create(
-            review=review,
-            held_on=held_on,
-            kind=kind,
-            parents=parents,
-            students=students,
-            community_members=community_members,
-            summary=summary,
+    return types
+
+
+def _attach(event: EngagementEvent, attachments: list[UploadedFile], types: list[str]) -> None:
+    for upload, content_type in zip(attachments, types, strict=True):
+        attachment = EngagementAttachment(
+            event=event,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
         )
-        for upload, content_type in zip(attachments, types, strict=True):
-            attachment = EngagementAttachment(
-                event=event,
-                original_name=upload.name[:255],
-                content_type=content_type,
-                size=upload.size,
-            )
-            attachment.file.save(upload.name, upload, save=False)
-            attachment.save()
-    return event
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+def engagement_event_correct(
+    *,
+    event: EngagementEvent,
+    by: User,
+    reason: str,
+    held_on: datetime.date,
+    kind: str,
+    parents: int,
+    students: int,
+    community_members: int,
+    summary: str,
+    attachments: Iterable[UploadedFile] = (),
+) -> EngagementEvent:
+    """Correct an engagement event (and add files to it, at most 5 not voided in all) with a
+    reason kept in its history. An adopted review's event may be corrected too, as long as the
+    review still involved every group and each event came before the board's action."""
+    reason = _reason(reason)
+    _check_event_values(
+        held_on=held_on,
+        kind=kind,
+        parents=parents,
+        students=students,
+        community_members=community_members,
+    )
+    attachments = list(attachments)
+    with transaction.atomic():
+        review = (
+            AnnualReview.objects.select_for_update()
+            .select_related("school_year")
+            .get(pk=event.review_id)
+        )
+        locked = _live_locked(EngagementEvent, event)
+        types = _check_attachments(attachments, already=locked.attachments.live().count())
+        locked.held_on = held_on
+        locked.kind = kind
+        locked.parents = parents
+        locked.students = students
+        locked.community_members = community_members
+        locked.summary = summary
+        _save_corrected(locked, by=by, reason=reason)
+        _check_adopted_review_still_holds(review)
+        _attach(locked, attachments, types)
+    return locked
+
+
+def engagement_event_void(*, event: EngagementEvent, by: User, reason: str) -> EngagementEvent:
+    """Void an event recorded by mistake: it stays, struck through, and no longer counts for
+    the review's engagement (an adopted review must still have involved every group)."""
+    with transaction.atomic():
+        review = (
+            AnnualReview.objects.select_for_update()
+            .select_related("school_year")
+            .get(pk=event.review_id)
+        )
+        voided = _void(EngagementEvent, record=event, by=by, reason=reason)
+        _check_adopted_review_still_holds(review)
+    return voided
+
+
+def engagement_attachment_void(
+    *, attachment: EngagementAttachment, by: User, reason: str
+) -> EngagementAttachment:
+    """Void a file attached by mistake: the row and the file stay (named in the history), the
+    file is no longer offered for download."""
+    return _void(EngagementAttachment, record=attachment, by=by, reason=reason)
 
 
 # Reminders (R-03) -----------------------------------------------------------------------------
@@ -624,14 +740,50 @@ def staff_assignment_save(
     school: School,
     school_year: SchoolYear,
     days_per_week: Decimal,
+    by: User | None = None,
 ) -> StaffAssignment:
     """Set a staff member's days per week at a school in a year (0.5 to 5 per school, and at most
-    5 in total across schools). Replaces the days of an existing assignment."""
+    5 in total across the schools they still work at). Replaces the days of an existing
+    assignment of the current year, and takes an ended one up again. A past year's assignment
+    changes only through `staff_assignment_correct`, with a reason."""
     if (
         school.district_id != staff_member.district_id
         or school_year.district_id != staff_member.district_id
     ):
         raise AgreementError(_("The school, year and staff member must share a district."))
+    _check_days(days_per_week)
+    with transaction.atomic():
+        # Lock the staff member so two simultaneous saves cannot together exceed 5 days.
+        StaffMember.objects.select_for_update().get(pk=staff_member.pk)
+        existing = (
+            StaffAssignment.objects.select_for_update()
+            .filter(staff_member=staff_member, school=school, school_year=school_year)
+            .first()
+        )
+        if existing is not None and school_year.ends_on < timezone.localdate():
+            raise AgreementError(
+                _("%(year)s is over: correct its assignment at %(school)s with a reason instead.")
+                % {"year": school_year.label, "school": school.name},
+                field="school_year",
+            )
+        _check_week(staff_member, school_year, days_per_week, exclude=existing)
+        if existing is None:
+            assignment = StaffAssignment(
+                staff_member=staff_member, school=school, school_year=school_year
+            )
+        else:
+            assignment = existing
+            if existing.ended_on is not None:
+                assignment._change_reason = "assigned again"  # type: ignore[attr-defined]
+        assignment.days_per_week = days_per_week
+        assignment.ended_on = None
+        if by is not None:
+            assignment._history_user = by  # type: ignore[attr-defined]
+        assignment.save()
+    return assignment
+
+
+def _check_days(days_per_week: Decimal | None) -> None:
     if days_per_week is None or days_per_week <= 0:
         raise AgreementError(
             _("Days per week must be more than 0 (half days are allowed)."), field="days_per_week"
@@ -641,31 +793,156 @@ def staff_assignment_save(
             _("A staff member can work at most 5 days a week at one school."),
             field="days_per_week",
         )
-    with transaction.atomic():
-        # Lock the staff member so two simultaneous saves cannot together exceed 5 days.
-        StaffMember.objects.select_for_update().get(pk=staff_member.pk)
-        others = StaffAssignment.objects.filter(
-            staff_member=staff_member, school_year=school_year
-        ).exclude(school=school).aggregate(total=Sum("days_per_week"))["total"] or Decimal("0")
-        if others + days_per_week > MAX_DAYS_PER_WEEK:
-            raise AgreementError(
-                _("This makes %(total)s days a week across schools in %(year)s; the most is 5.")
-                % {"total": others + days_per_week, "year": school_year.label},
-                field="days_per_week",
-            )
-        assignment, _created = StaffAssignment.objects.update_or_create(
-            staff_member=staff_member,
-            school=school,
-            school_year=school_year,
-            defaults={"days_per_week": days_per_week},
+
+
+def _check_week(
+    staff_member: StaffMember,
+    school_year: SchoolYear,
+    days_per_week: Decimal,
+    *,
+    exclude: StaffAssignment | None,
+) -> None:
+    """At most 5 days a week across the schools the staff member still works at that year (an
+    ended assignment no longer takes days of the week). Call with the staff member locked."""
+    others = StaffAssignment.objects.filter(
+        staff_member=staff_member, school_year=school_year
+    ).not_ended()
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    total = others.aggregate(total=Sum("days_per_week"))["total"] or Decimal("0")
+    if total + days_per_week > MAX_DAYS_PER_WEEK:
+        raise AgreementError(
+            _("This makes %(total)s days a week across schools in %(year)s; the most is 5.")
+            % {"total": total + days_per_week, "year": school_year.label},
+            field="days_per_week",
         )
-    return assignment
 
 
-def staff_assignment_end(*, assignment: StaffAssignment) -> None:
-    """Take a staff member off a school for the year (the history keeps the record)."""
+def staff_assignment_correct(
+    *,
+    assignment: StaffAssignment,
+    by: User,
+    reason: str,
+    school: School | None = None,
+    days_per_week: Decimal | None = None,
+) -> StaffAssignment:
+    """Correct a mistyped assignment (its school or its days per week), any year, with a
+    reason kept in its history. The 5-days-a-week rule holds; nothing changes when it would
+    break (the error names the field)."""
+    reason = _reason(reason)
     with transaction.atomic():
-        assignment.delete()
+        staff_member = StaffMember.objects.select_for_update().get(pk=assignment.staff_member_id)
+        locked = (
+            StaffAssignment.objects.select_for_update()
+            .select_related("school_year", "school")
+            .get(pk=assignment.pk)
+        )
+        school = school or locked.school
+        days = locked.days_per_week if days_per_week is None else days_per_week
+        if school.district_id != staff_member.district_id:
+            raise AgreementError(_("This school belongs to another district."), field="school")
+        _check_days(days)
+        if (
+            school.pk != locked.school_id
+            and StaffAssignment.objects.filter(
+                staff_member=staff_member, school=school, school_year_id=locked.school_year_id
+            ).exists()
+        ):
+            raise AgreementError(
+                _("%(name)s already has an assignment at %(school)s in %(year)s.")
+                % {
+                    "name": staff_member.full_name,
+                    "school": school.name,
+                    "year": locked.school_year.label,
+                },
+                field="school",
+            )
+        if locked.ended_on is None:
+            _check_week(staff_member, locked.school_year, days, exclude=locked)
+        locked.school = school
+        locked.days_per_week = days
+        _save_corrected(locked, by=by, reason=reason)
+    return locked
+
+
+def staff_assignment_end(
+    *, assignment: StaffAssignment, by: User, ended_on: datetime.date, reason: str = ""
+) -> StaffAssignment:
+    """End an assignment on its last day at the school. The row stays (its year's records and
+    reports are unchanged); from the day after, the staff member no longer works there and its
+    days no longer count towards the 5 a week. The day lies in the assignment's school year;
+    ending one of a year that is over needs a reason."""
+    with transaction.atomic():
+        locked = (
+            StaffAssignment.objects.select_for_update()
+            .select_related("school_year")
+            .get(pk=assignment.pk)
+        )
+        year = locked.school_year
+        if locked.ended_on is not None:
+            raise AgreementError(
+                _("This assignment already ended on %(date)s.")
+                % {"date": locked.ended_on.isoformat()},
+                field="ended_on",
+            )
+        if not (year.starts_on <= ended_on <= year.ends_on):
+            raise AgreementError(
+                _("The end date must lie in the %(year)s school year (%(start)s to %(end)s).")
+                % {
+                    "year": year.label,
+                    "start": year.starts_on.isoformat(),
+                    "end": year.ends_on.isoformat(),
+                },
+                field="ended_on",
+            )
+        reason = (reason or "").strip()
+        if year.ends_on < timezone.localdate() and not reason:
+            raise AgreementError(
+                _("%(year)s is over: say why its record changes.") % {"year": year.label},
+                field="reason",
+            )
+        locked.ended_on = ended_on
+        _save_corrected(locked, by=by, reason=reason or "ended")
+    assignment.ended_on = ended_on
+    return locked
+
+
+# Corrections and voids --------------------------------------------------------------------------
+# Each record of the app is corrected through a `<thing>_correct` service: the change and its
+# reason (and who made it) are kept in the record's history. A record that must stay as first
+# written is voided with a reason instead: the row stays, shown struck through, and counts for
+# nothing. Nothing is ever deleted.
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise AgreementError(
+            _("Say why: the reason is kept in the record's history."), field="reason"
+        )
+    return reason
+
+
+def _save_corrected(record: Any, *, by: User, reason: str) -> None:
+    record._change_reason = reason
+    record._history_user = by
+    record.save()
+
+
+def _live_locked(model: type[Any], record: Any) -> Any:
+    locked = model.objects.select_for_update().get(pk=record.pk)
+    if locked.voided_at is not None:
+        raise AgreementError(_("This record was voided; it can no longer change."))
+    return locked
+
+
+def _void(model: type[Any], *, record: Any, by: User, reason: str) -> Any:
+    reason = _reason(reason)
+    with transaction.atomic():
+        locked = _live_locked(model, record)
+        locked.voided_at = timezone.now()
+        locked.voided_by = by
+        locked.void_reason = reason
+        _save_corrected(locked, by=by, reason=reason)
+    return locked
 
 
 # Training (R-04) --------------------------------------------------------------------------------
@@ -680,6 +957,38 @@ def _check_training_date(staff_member: StaffMember, day: datetime.date, field: s
         )
 
 
+def _training_kind_and_topic(staff_member: StaffMember, kind: str, topic: str) -> str:
+    """Check the kind against the staff member and return the topic it takes ("" unless
+    classroom)."""
+    if kind not in TrainingRecord.Kind.values:
+        raise AgreementError(_("Choose a kind of training."), field="kind")
+    if kind == TrainingRecord.Kind.CLASSROOM and not topic:
+        raise AgreementError(_("Choose the classroom topic."), field="topic")
+    if kind == TrainingRecord.Kind.CHECK_IN and staff_member.is_sro:
+        raise AgreementError(
+            _("Check-ins are for staff who are not school resource officers."), field="kind"
+        )
+    return topic if kind == TrainingRecord.Kind.CLASSROOM else ""
+
+
+def _check_topic_free(
+    staff_member: StaffMember, topic: str, *, exclude: TrainingRecord | None = None
+) -> None:
+    """A classroom topic is recorded once; a voided record does not hold its topic."""
+    if not topic:
+        return
+    taken = TrainingRecord.objects.live().filter(
+        staff_member=staff_member, kind=TrainingRecord.Kind.CLASSROOM, topic=topic
+    )
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise AgreementError(
+            _("This topic is already recorded: correct or void that record instead."),
+            field="topic",
+        )
+
+
 def training_record_add(
     *,
     staff_member: StaffMember,
@@ -690,26 +999,11 @@ def training_record_add(
     notes: str = "",
 ) -> TrainingRecord:
     """Record a completed classroom topic, on-the-job day or check-in."""
-    if kind not in TrainingRecord.Kind.values:
-        raise AgreementError(_("Choose a kind of training."), field="kind")
-    if kind == TrainingRecord.Kind.CLASSROOM and not topic:
-        raise AgreementError(_("Choose the classroom topic."), field="topic")
-    if kind != TrainingRecord.Kind.CLASSROOM:
-        topic = ""
-    if kind == TrainingRecord.Kind.CHECK_IN and staff_member.is_sro:
-        raise AgreementError(
-            _("Check-ins are for staff who are not school resource officers."), field="kind"
-        )
+    topic = _training_kind_and_topic(staff_member, kind, topic)
     _check_training_date(staff_member, completed_on, "completed_on")
     with transaction.atomic():
         StaffMember.objects.select_for_update().get(pk=staff_member.pk)
-        if (
-            topic
-            and TrainingRecord.objects.filter(
-                staff_member=staff_member, kind=TrainingRecord.Kind.CLASSROOM, topic=topic
-            ).exists()
-        ):
-            raise AgreementError(_("This topic is already recorded."), field="topic")
+        _check_topic_free(staff_member, topic)
         return TrainingRecord.objects.create(
             staff_member=staff_member,
             kind=kind,
@@ -720,15 +1014,46 @@ def training_record_add(
         )
 
 
+def training_record_correct(
+    *, record: TrainingRecord, by: User, reason: str, **changes: Any
+) -> TrainingRecord:
+    """Correct a training record (its kind, topic, date, trainer or notes) with a reason kept
+    in its history. The rules of `training_record_add` hold: a topic recorded once (among the
+    records not voided), check-ins only for staff who are not SROs, no date in the future or
+    before the first day. A voided record is not corrected."""
+    reason = _reason(reason)
+    allowed = {"kind", "topic", "completed_on", "provided_by", "notes"}
+    _check_fields(changes, allowed)
+    with transaction.atomic():
+        staff_member = StaffMember.objects.select_for_update().get(pk=record.staff_member_id)
+        locked = _live_locked(TrainingRecord, record)
+        for name, value in changes.items():
+            setattr(locked, name, value if value is not None else "")
+        locked.topic = _training_kind_and_topic(staff_member, locked.kind, locked.topic or "")
+        _check_training_date(staff_member, locked.completed_on, "completed_on")
+        _check_topic_free(staff_member, locked.topic, exclude=locked)
+        _save_corrected(locked, by=by, reason=reason)
+    return locked
+
+
+def training_record_void(*, record: TrainingRecord, by: User, reason: str) -> TrainingRecord:
+    """Void a training record entered by mistake: it stays, struck through with the reason,
+    counts for no component, and its topic may be recorded again."""
+    return _void(TrainingRecord, record=record, by=by, reason=reason)
+
+
+def _check_fields(changes: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
 def esd_documentation_add(
     *, staff_member: StaffMember, issuer: str, issued_on: datetime.date, upload: UploadedFile
 ) -> EsdDocumentation:
     """Store the ESD's documentation that the whole training series is complete (a PDF)."""
     _check_training_date(staff_member, issued_on, "issued_on")
-    try:
-        validate_upload(upload, allowed=ONLY_PDF, max_bytes=ATTACHMENT_MAX_BYTES)
-    except ValidationError as exc:
-        raise AgreementError(exc.messages[0], field="file") from None
+    _check_esd_file(upload)
     with transaction.atomic():
         document = EsdDocumentation(
             staff_member=staff_member,
@@ -739,6 +1064,47 @@ def esd_documentation_add(
         document.file.save(upload.name, upload, save=False)
         document.save()
     return document
+
+
+def _check_esd_file(upload: UploadedFile) -> None:
+    try:
+        validate_upload(upload, allowed=ONLY_PDF, max_bytes=ATTACHMENT_MAX_BYTES)
+    except ValidationError as exc:
+        raise AgreementError(exc.messages[0], field="file") from None
+
+
+def esd_documentation_correct(
+    *,
+    record: EsdDocumentation,
+    by: User,
+    reason: str,
+    issuer: str,
+    issued_on: datetime.date,
+    upload: UploadedFile | None = None,
+) -> EsdDocumentation:
+    """Correct the issuer or the date of ESD documentation, or replace its file (the file
+    replaced stays in storage: its history row still names it), with a reason."""
+    reason = _reason(reason)
+    issuer = (issuer or "").strip()
+    if not issuer:
+        raise AgreementError(_("Name the issuing educational service district."), field="issuer")
+    if upload is not None:
+        _check_esd_file(upload)
+    with transaction.atomic():
+        locked = _live_locked(EsdDocumentation, record)
+        _check_training_date(locked.staff_member, issued_on, "issued_on")
+        locked.issuer = issuer
+        locked.issued_on = issued_on
+        if upload is not None:
+            locked.original_name = upload.name[:255]
+            locked.file.save(upload.name, upload, save=False)
+        _save_corrected(locked, by=by, reason=reason)
+    return locked
+
+
+def esd_documentation_void(*, record: EsdDocumentation, by: User, reason: str) -> EsdDocumentation:
+    """Void ESD documentation recorded by mistake: it no longer confirms the training."""
+    return _void(EsdDocumentation, record=record, by=by, reason=reason)
 
 
 # Hiring and evaluations (R-05) ------------------------------------------------------------------
@@ -754,27 +1120,113 @@ def _check_agreement_for(staff_member: StaffMember, agreement: Agreement | None)
         )
 
 
-def hiring_record_add(*, staff_member: StaffMember, **fields: Any) -> HiringRecord:
+HIRING_FIELDS = {
+    "kind",
+    "decided_on",
+    "school",
+    "agreement",
+    "district_participants",
+    "provider_participants",
+    "notes",
+}
+EVALUATION_FIELDS = {
+    "evaluated_on",
+    "agreement",
+    "district_evaluator",
+    "provider_evaluator",
+    "summary",
+}
+
+
+def _check_hiring(staff_member: StaffMember, fields: dict[str, Any]) -> None:
     _check_agreement_for(staff_member, fields.get("agreement"))
     school = fields.get("school")
     if school is not None and school.district_id != staff_member.district_id:
         raise AgreementError(_("This school belongs to another district."), field="school")
     if fields["decided_on"] > timezone.localdate():
         raise AgreementError(_("This date is in the future."), field="decided_on")
+    if not (fields.get("district_participants") or "").strip():
+        raise AgreementError(
+            _("Name who took part for the district."), field="district_participants"
+        )
+
+
+def hiring_record_add(*, staff_member: StaffMember, **fields: Any) -> HiringRecord:
+    _check_fields(fields, HIRING_FIELDS)
+    _check_hiring(staff_member, fields)
     with transaction.atomic():
         return HiringRecord.objects.create(staff_member=staff_member, **fields)
 
 
-def evaluation_add(*, staff_member: StaffMember, **fields: Any) -> PerformanceEvaluation:
+def hiring_record_correct(
+    *, record: HiringRecord, by: User, reason: str, **changes: Any
+) -> HiringRecord:
+    """Correct a hiring or placement record with a reason kept in its history (the rules of
+    `hiring_record_add` hold)."""
+    reason = _reason(reason)
+    _check_fields(changes, HIRING_FIELDS)
+    with transaction.atomic():
+        locked = _live_locked(HiringRecord, record)
+        values = {name: getattr(locked, name) for name in HIRING_FIELDS} | changes
+        _check_hiring(locked.staff_member, values)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _save_corrected(locked, by=by, reason=reason)
+    return locked
+
+
+def hiring_record_void(*, record: HiringRecord, by: User, reason: str) -> HiringRecord:
+    return _void(HiringRecord, record=record, by=by, reason=reason)
+
+
+def _check_evaluation(staff_member: StaffMember, fields: dict[str, Any]) -> None:
+    """R-05: the evaluation follows the agreement's process, with an evaluator from the
+    district and, for staff a provider employs, one from the provider."""
     _check_agreement_for(staff_member, fields.get("agreement"))
-    if fields["evaluated_on"] > timezone.localdate():
+    evaluated_on = fields["evaluated_on"]
+    if evaluated_on > timezone.localdate():
         raise AgreementError(_("This date is in the future."), field="evaluated_on")
-    if (
-        staff_member.first_day_on_campus
-        and fields["evaluated_on"] < staff_member.first_day_on_campus
-    ):
+    if staff_member.first_day_on_campus and evaluated_on < staff_member.first_day_on_campus:
         raise AgreementError(
             _("The evaluation comes before the staff member's first day."), field="evaluated_on"
         )
+    if not (fields.get("district_evaluator") or "").strip():
+        raise AgreementError(
+            _("Name the district's evaluator: both the district and the provider evaluate."),
+            field="district_evaluator",
+        )
+    if staff_member.employer_id and not (fields.get("provider_evaluator") or "").strip():
+        raise AgreementError(
+            _("Name the provider's evaluator: both the district and the provider evaluate."),
+            field="provider_evaluator",
+        )
+
+
+def evaluation_add(*, staff_member: StaffMember, **fields: Any) -> PerformanceEvaluation:
+    _check_fields(fields, EVALUATION_FIELDS)
+    _check_evaluation(staff_member, fields)
     with transaction.atomic():
         return PerformanceEvaluation.objects.create(staff_member=staff_member, **fields)
+
+
+def evaluation_correct(
+    *, record: PerformanceEvaluation, by: User, reason: str, **changes: Any
+) -> PerformanceEvaluation:
+    """Correct a performance evaluation with a reason kept in its history. Both evaluators
+    stay required (the district's and, for a provider's staff, the provider's)."""
+    reason = _reason(reason)
+    _check_fields(changes, EVALUATION_FIELDS)
+    with transaction.atomic():
+        locked = _live_locked(PerformanceEvaluation, record)
+        values = {name: getattr(locked, name) for name in EVALUATION_FIELDS} | changes
+        _check_evaluation(locked.staff_member, values)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _save_corrected(locked, by=by, reason=reason)
+    return locked
+
+
+def evaluation_void(
+    *, record: PerformanceEvaluation, by: User, reason: str
+) -> PerformanceEvaluation:
+    return _void(PerformanceEvaluation, record=record, by=by, reason=reason)

@@ -31,6 +31,22 @@ urlpatterns = [
         name="event_create",
     ),
     path(
+        "register/<int:pk>/events/<int:event_pk>/correct/",
+        views.event_correct,
+        name="event_correct",
+    ),
+    path("register/<int:pk>/events/<int:event_pk>/void/", views.event_void, name="event_void"),
+    path(
+        "register/<int:pk>/events/<int:event_pk>/history/",
+        views.event_history,
+        name="event_history",
+    ),
+    path(
+        "register/<int:pk>/attachments/<int:attachment_pk>/void/",
+        views.attachment_void,
+        name="attachment_void",
+    ),
+    path(
         "register/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment_download",
@@ -55,14 +71,50 @@ urlpatterns = [
     path("staff/<int:pk>/account/unlink/", views.staff_account_unlink, name="staff_account_unlink"),
     path("staff/<int:pk>/assignments/new/", views.assignment_add, name="assignment_add"),
     path(
-        "staff/<int:pk>/assignments/<int:assignment_pk>/remove/",
-        views.assignment_remove,
-        name="assignment_remove",
+        "staff/<int:pk>/assignments/<int:assignment_pk>/correct/",
+        views.assignment_correct,
+        name="assignment_correct",
+    ),
+    path(
+        "staff/<int:pk>/assignments/<int:assignment_pk>/end/",
+        views.assignment_end,
+        name="assignment_end",
     ),
     path("staff/<int:pk>/training/new/", views.training_add, name="training_add"),
+    path(
+        "staff/<int:pk>/training/<int:record_pk>/correct/",
+        views.training_correct,
+        name="training_correct",
+    ),
+    path(
+        "staff/<int:pk>/training/<int:record_pk>/void/", views.training_void, name="training_void"
+    ),
     path("staff/<int:pk>/esd/new/", views.esd_add, name="esd_add"),
     path("staff/<int:pk>/esd/<int:document_pk>/", views.esd_download, name="esd_download"),
+    path("staff/<int:pk>/esd/<int:document_pk>/correct/", views.esd_correct, name="esd_correct"),
+    path("staff/<int:pk>/esd/<int:document_pk>/void/", views.esd_void, name="esd_void"),
     path("staff/<int:pk>/hiring/new/", views.hiring_add, name="hiring_add"),
+    path(
+        "staff/<int:pk>/hiring/<int:record_pk>/correct/",
+        views.hiring_correct,
+        name="hiring_correct",
+    ),
+    path("staff/<int:pk>/hiring/<int:record_pk>/void/", views.hiring_void, name="hiring_void"),
     path("staff/<int:pk>/evaluations/new/", views.evaluation_add, name="evaluation_add"),
+    path(
+        "staff/<int:pk>/evaluations/<int:record_pk>/correct/",
+        views.evaluation_correct,
+        name="evaluation_correct",
+    ),
+    path(
+        "staff/<int:pk>/evaluations/<int:record_pk>/void/",
+        views.evaluation_void,
+        name="evaluation_void",
+    ),
+    path(
+        "staff/<int:pk>/records/<str:kind>/<int:record_pk>/history/",
+        views.staff_record_history,
+        name="staff_record_history",
+    ),
     path("training/", views.training_compliance, name="training_compliance"),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,15 +40,23 @@ from agreements.forms import (
     AdoptForm,
     AgreementForm,
     AnnualReviewForm,
+    AssignmentCorrectForm,
+    AssignmentEndForm,
     AssignmentForm,
     DocumentForm,
+    EngagementEventCorrectForm,
     EngagementEventForm,
+    EsdDocumentationCorrectForm,
     EsdDocumentationForm,
+    EvaluationCorrectForm,
     EvaluationForm,
+    HiringRecordCorrectForm,
     HiringRecordForm,
     ProviderForm,
     StaffMemberForm,
+    TrainingRecordCorrectForm,
     TrainingRecordForm,
+    VoidForm,
     element_formset,
 )
 from agreements.models import (
@@ -56,6 +65,8 @@ from agreements.models import (
     EngagementAttachment,
     EngagementEvent,
     EsdDocumentation,
+    HiringRecord,
+    PerformanceEvaluation,
     Provider,
     StaffAssignment,
     StaffMember,
@@ -297,7 +308,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     for review in reviews:
-        events = list(review.events.all())
+        events = [e for e in review.events.all() if e.voided_at is None]
         review.totals = {
             "parents": sum(e.parents for e in events),
             "students": sum(e.students for e in events),
@@ -500,6 +511,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     attachments = EngagementAttachment.objects.filter(event__review__agreement=agreement)
     if not sees_work_in_progress(request.scope, agreement):
         attachments = attachments.filter(event__review__status=AnnualReview.Status.ADOPTED)
+    if not request.scope.is_program_admin:
+        # A voided file (or one of a voided event) is kept for the audit, not offered to readers.
+        attachments = attachments.live().filter(event__voided_at__isnull=True)
     attachment = get_object_or_404(attachments, pk=attachment_pk)
     return serve_upload(
         attachment.file, filename=attachment.original_name, content_type=attachment.content_type
@@ -608,7 +622,8 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     today = timezone.localdate()
     records = list(staff.training_records.all())
-    topic_dates = {r.topic: r for r in records if r.kind == TrainingRecord.Kind.CLASSROOM}
+    live = [r for r in records if r.voided_at is None]
+    topic_dates = {r.topic: r for r in live if r.kind == TrainingRecord.Kind.CLASSROOM}
     in_force = provider_ids_with_agreement_in_force(staff.district)
     return render(
         request,
@@ -617,7 +632,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff,
             "status": training_status(staff, today),
             "topics": [(label, topic_dates.get(code)) for code, label in TrainingTopic.choices],
-            "other_records": [r for r in records if r.kind != TrainingRecord.Kind.CLASSROOM],
+            "other_records": [r for r in live if r.kind != TrainingRecord.Kind.CLASSROOM],
+            "voided_records": [r for r in records if r.voided_at is not None],
+            "today": today,
             "assignments": staff.assignments.select_related("school", "school_year").order_by(
                 "-school_year__starts_on", "school__name"
             ),
@@ -761,16 +778,6 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    require_writer(request)
-    staff = get_staff_for_user(request, pk, write=True)
-    assignment = get_object_or_404(StaffAssignment, pk=assignment_pk, staff_member=staff)
-    services.staff_assignment_end(assignment=assignment)
-    messages.success(request, _("Assignment removed."))
-    return redirect("agreements:staff_detail", pk=staff.pk)
-
-
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request)
     staff = get_staff_for_user(request, pk, write=True)
@@ -867,11 +874,381 @@ def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Corrections, voids and ended assignments -------------------------------------------------------
+# Every record is corrected (with a reason kept in its history) or, where it must stay as first
+# written, voided with a reason; an assignment ends with a date. Nothing here deletes a row.
+STAFF_RECORDS: dict[str, type[models.Model]] = {
+    "assignments": StaffAssignment,
+    "training": TrainingRecord,
+    "esd": EsdDocumentation,
+    "hiring": HiringRecord,
+    "evaluations": PerformanceEvaluation,
+}
+
+
+def _staff_record(request: HttpRequest, pk: int, kind: str, record_pk: int) -> tuple[Any, Any]:
+    """The staff member (scope-checked for writing: 404 outside it, 403 for readers) and one of
+    their records of that kind (404 when it is someone else's)."""
+    require_writer(request)
+    staff = get_staff_for_user(request, pk, write=True)
+    record = get_object_or_404(STAFF_RECORDS[kind], pk=record_pk, staff_member=staff)
+    return staff, record
+
+
+def _correction_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    run: Any,
+    title: str,
+    back_url: str,
+    history_url: str,
+    done: str,
+    intro: str = "",
+) -> HttpResponse:
+    """Bind, validate, call the service with the reason; a rule error lands on its field and
+    nothing is saved."""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason", "")
+        try:
+            run(data, reason)
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(back_url)
+    return _form_page(request, form, title, back_url, history_url=history_url, intro=intro)
+
+
+def _record_history_url(pk: int, kind: str, record_pk: int) -> str:
+    return reverse("agreements:staff_record_history", args=[pk, kind, record_pk])
+
+
+def staff_record_history(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+    if kind not in STAFF_RECORDS:
+        raise Http404
+    require_writer(request)
+    staff = get_staff_for_user(request, pk)
+    record = get_object_or_404(STAFF_RECORDS[kind], pk=record_pk, staff_member=staff)
+    return render_history(
+        request,
+        record,
+        back_url=reverse("agreements:staff_detail", args=[pk]),
+        title=f"{staff.full_name}: {record}",
+    )
+
+
+def _void_page(
+    request: HttpRequest,
+    *,
+    record: Any,
+    void: Any,
+    title: str,
+    back_url: str,
+    history_url: str,
+) -> HttpResponse:
+    form = VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            void(record=record, by=request.user, reason=form.cleaned_data["reason"])
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Record voided. It stays on the page, struck through."))
+            return redirect(back_url)
+    intro = _(
+        "A voided record is kept, shown struck through with the reason, and counts for nothing."
+    )
+    return _form_page(request, form, title, back_url, history_url=history_url, intro=intro)
+
+
+def _staff_back(pk: int) -> str:
+    return reverse("agreements:staff_detail", args=[pk])
+
+
+def assignment_correct(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    staff, assignment = _staff_record(request, pk, "assignments", assignment_pk)
+    form = AssignmentCorrectForm(
+        request.POST or None,
+        district=staff.district,
+        initial={"school": assignment.school_id, "days_per_week": assignment.days_per_week},
+    )
+    return _correction_page(
+        request,
+        form,
+        run=lambda data, reason: services.staff_assignment_correct(
+            assignment=assignment, by=request.user, reason=reason, **data
+        ),
+        title=_("Correct the assignment of %(name)s (%(year)s)")
+        % {"name": staff.full_name, "year": assignment.school_year.label},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "assignments", assignment_pk),
+        done=_("Assignment corrected."),
+    )
+
+
+def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    """End an assignment with its last day (it stays in its year's records and reports)."""
+    staff, assignment = _staff_record(request, pk, "assignments", assignment_pk)
+    year = assignment.school_year
+    today = timezone.localdate()
+    form = AssignmentEndForm(request.POST or None, initial={"ended_on": min(today, year.ends_on)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_assignment_end(
+                assignment=assignment,
+                by=request.user,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except AgreementError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, _("Assignment ended."))
+            return redirect("agreements:staff_detail", pk=staff.pk)
+    return _form_page(
+        request,
+        form,
+        _("End the assignment of %(name)s at %(school)s (%(year)s)")
+        % {"name": staff.full_name, "school": assignment.school.name, "year": year.label},
+        _staff_back(pk),
+        history_url=_record_history_url(pk, "assignments", assignment_pk),
+    )
+
+
+def training_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    staff, record = _staff_record(request, pk, "training", record_pk)
+    form = TrainingRecordCorrectForm(
+        request.POST or None,
+        staff_member=staff,
+        initial={
+            "kind": record.kind,
+            "topic": record.topic,
+            "completed_on": record.completed_on,
+            "provided_by": record.provided_by,
+            "notes": record.notes,
+        },
+    )
+    return _correction_page(
+        request,
+        form,
+        run=lambda data, reason: services.training_record_correct(
+            record=record, by=request.user, reason=reason, **data
+        ),
+        title=_("Correct training of %(name)s") % {"name": staff.full_name},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "training", record_pk),
+        done=_("Training record corrected."),
+    )
+
+
+def training_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    staff, record = _staff_record(request, pk, "training", record_pk)
+    return _void_page(
+        request,
+        record=record,
+        void=services.training_record_void,
+        title=_("Void training record: %(record)s") % {"record": record},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "training", record_pk),
+    )
+
+
+def esd_correct(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    staff, document = _staff_record(request, pk, "esd", document_pk)
+    form = EsdDocumentationCorrectForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"issuer": document.issuer, "issued_on": document.issued_on},
+    )
+    return _correction_page(
+        request,
+        form,
+        run=lambda data, reason: services.esd_documentation_correct(
+            record=document,
+            by=request.user,
+            reason=reason,
+            issuer=data["issuer"],
+            issued_on=data["issued_on"],
+            upload=data.get("file"),
+        ),
+        title=_("Correct ESD documentation of %(name)s") % {"name": staff.full_name},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "esd", document_pk),
+        done=_("ESD documentation corrected."),
+    )
+
+
+def esd_void(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    staff, document = _staff_record(request, pk, "esd", document_pk)
+    return _void_page(
+        request,
+        record=document,
+        void=services.esd_documentation_void,
+        title=_("Void ESD documentation: %(record)s") % {"record": document},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "esd", document_pk),
+    )
+
+
+def hiring_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    staff, record = _staff_record(request, pk, "hiring", record_pk)
+    form = HiringRecordCorrectForm(
+        request.POST or None,
+        staff_member=staff,
+        initial={f: getattr(record, f) for f in HiringRecordForm.Meta.fields},
+    )
+    return _correction_page(
+        request,
+        form,
+        run=lambda data, reason: services.hiring_record_correct(
+            record=record,
+            by=request.user,
+            reason=reason,
+            **{f: data[f] for f in HiringRecordForm.Meta.fields},
+        ),
+        title=_("Correct hiring or placement of %(name)s") % {"name": staff.full_name},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "hiring", record_pk),
+        done=_("Hiring or placement record corrected."),
+    )
+
+
+def hiring_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    staff, record = _staff_record(request, pk, "hiring", record_pk)
+    return _void_page(
+        request,
+        record=record,
+        void=services.hiring_record_void,
+        title=_("Void hiring or placement record: %(record)s") % {"record": record},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "hiring", record_pk),
+    )
+
+
+def evaluation_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    staff, record = _staff_record(request, pk, "evaluations", record_pk)
+    form = EvaluationCorrectForm(
+        request.POST or None,
+        staff_member=staff,
+        initial={f: getattr(record, f) for f in EvaluationForm.Meta.fields},
+    )
+    return _correction_page(
+        request,
+        form,
+        run=lambda data, reason: services.evaluation_correct(
+            record=record,
+            by=request.user,
+            reason=reason,
+            **{f: data[f] for f in EvaluationForm.Meta.fields},
+        ),
+        title=_("Correct the evaluation of %(name)s") % {"name": staff.full_name},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "evaluations", record_pk),
+        done=_("Evaluation corrected."),
+    )
+
+
+def evaluation_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    staff, record = _staff_record(request, pk, "evaluations", record_pk)
+    return _void_page(
+        request,
+        record=record,
+        void=services.evaluation_void,
+        title=_("Void evaluation: %(record)s") % {"record": record},
+        back_url=_staff_back(pk),
+        history_url=_record_history_url(pk, "evaluations", record_pk),
+    )
+
+
+def _get_event(request: HttpRequest, pk: int, event_pk: int, *, write: bool) -> EngagementEvent:
+    agreement = get_agreement_for_user(request, pk, write=write)
+    if not sees_work_in_progress(request.scope, agreement):
+        raise Http404
+    return get_object_or_404(
+        EngagementEvent.objects.select_related("review__school_year"),
+        pk=event_pk,
+        review__agreement=agreement,
+    )
+
+
+def event_correct(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    require_writer(request)
+    event = _get_event(request, pk, event_pk, write=True)
+    form = EngagementEventCorrectForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "held_on": event.held_on,
+            "kind": event.kind,
+            "parents": event.parents,
+            "students": event.students,
+            "community_members": event.community_members,
+            "summary": event.summary,
+        },
+    )
+    return _correction_page(
+        request,
+        form,
+        run=lambda data, reason: services.engagement_event_correct(
+            event=event, by=request.user, reason=reason, **data
+        ),
+        title=_("Correct an engagement event (%(year)s review)")
+        % {"year": event.review.school_year.label},
+        back_url=reverse("agreements:agreement_detail", args=[pk]),
+        history_url=reverse("agreements:event_history", args=[pk, event_pk]),
+        done=_("Engagement event corrected."),
+    )
+
+
+def event_void(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    require_writer(request)
+    event = _get_event(request, pk, event_pk, write=True)
+    return _void_page(
+        request,
+        record=event,
+        void=lambda record, by, reason: services.engagement_event_void(
+            event=record, by=by, reason=reason
+        ),
+        title=_("Void engagement event: %(record)s") % {"record": event},
+        back_url=reverse("agreements:agreement_detail", args=[pk]),
+        history_url=reverse("agreements:event_history", args=[pk, event_pk]),
+    )
+
+
+def event_history(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    require_writer(request)
+    event = _get_event(request, pk, event_pk, write=False)
+    return render_history(
+        request, event, back_url=reverse("agreements:agreement_detail", args=[pk])
+    )
+
+
+def attachment_void(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    require_writer(request)
+    agreement = get_agreement_for_user(request, pk, write=True)
+    attachment = get_object_or_404(
+        EngagementAttachment, pk=attachment_pk, event__review__agreement=agreement
+    )
+    return _void_page(
+        request,
+        record=attachment,
+        void=lambda record, by, reason: services.engagement_attachment_void(
+            attachment=record, by=by, reason=reason
+        ),
+        title=_("Void attachment: %(name)s") % {"name": attachment.original_name},
+        back_url=reverse("agreements:agreement_detail", args=[pk]),
+        history_url="",
+    )
+
+
 # Training compliance ----------------------------------------------------------------------------
 TRAINING_STATES = [
     (State.OVERDUE, STATE_LABELS[State.OVERDUE]),
     (State.DUE, STATE_LABELS[State.DUE]),
     (State.DONE, STATE_LABELS[State.DONE]),
+    (State.DONE_LATE, STATE_LABELS[State.DONE_LATE]),
     (State.ESD, STATE_LABELS[State.ESD]),
     (State.NOT_STARTED, STATE_LABELS[State.NOT_STARTED]),
 ]
@@ -912,8 +1289,10 @@ def training_compliance(request: HttpRequest) -> HttpResponse:
         if filterset.is_bound and filterset.form.is_valid()
         else None
     )
+    summary = {value: 0 for value, _label in TRAINING_STATES}
     for member in staff:
         status = training_status(member, today)
+        summary[status.overall] = summary.get(status.overall, 0) + 1
         if state and status.overall != state:
             continue
         assignments = [
@@ -969,6 +1348,8 @@ def training_compliance(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "states": TRAINING_STATES,
             "state": state,
+            # Staff members by overall state: complete on time and complete late apart.
+            "summary": [(value, label, summary[value]) for value, label in TRAINING_STATES],
             "year": year,
             "today": today,
         },

@@ -54,9 +54,10 @@ def write_urls(r):
         "provider_edit": ("get", reverse("agreements:provider_edit", args=[r["provider_a"].pk])),
         "staff_edit": ("get", reverse("agreements:staff_edit", args=[s.pk])),
         "assignment_add": ("get", reverse("agreements:assignment_add", args=[s.pk])),
-        "assignment_remove": (
-            "post",
-            reverse("agreements:assignment_remove", args=[s.pk, assignment.pk]),
+        # "Remove" became "End" (issue #13): an assignment ends with a date, never deleted.
+        "assignment_end": (
+            "get",
+            reverse("agreements:assignment_end", args=[s.pk, assignment.pk]),
         ),
         "training_add": ("get", reverse("agreements:training_add", args=[s.pk])),
         "esd_add": ("get", reverse("agreements:esd_add", args=[s.pk])),
@@ -76,7 +77,7 @@ WRITE_VIEWS = [
     "provider_edit",
     "staff_edit",
     "assignment_add",
-    "assignment_remove",
+    "assignment_end",
     "training_add",
     "esd_add",
     "hiring_add",
