@@ -80,7 +80,15 @@ def test_public_json_suppresses_small_counts(world, known):
         elif n < 10:
             assert shown == "<10"
         else:
-            assert shown in (n, "<10")  # complementary suppression also reads "<10" (SPEC §7)
+            # A count of 10 or more hidden to protect another is "*", never a false "<10"
+            # (SPEC R-20 and §7; this test used to accept "<10" here).
+            assert shown in (n, "*")
+    assert public["legend"] == {
+        "<10": "a count from 1 to 9",
+        "*": "a count (or a rate or median) hidden only so that a small count cannot be "
+        "worked out from the totals",
+    }
+    assert "legend" not in internal
     # No count from 1 to 9 survives anywhere in the students' tables.
     for table in public["students"]["by_outcome_and"].values():
         for row in table.values():
@@ -88,7 +96,8 @@ def test_public_json_suppresses_small_counts(world, known):
 
 
 def test_public_json_counts_are_integers_or_the_threshold_marker(world, known):
-    """SPEC §7: in `calls` and `students`, counts are integers or the string "<10"."""
+    """SPEC §7: in `calls` and `students`, counts are integers, the string "<10" for a small
+    count, or "*" for one hidden to protect another; "<10" is only ever true."""
     public = run_json(world, "--public")
 
     def leaves(value):
@@ -100,7 +109,23 @@ def test_public_json_counts_are_integers_or_the_threshold_marker(world, known):
 
     for section in ("calls", "students"):
         for value in leaves(public[section]):
-            assert isinstance(value, int) or value == "<10", (section, value)
+            assert isinstance(value, int) or value in ("<10", "*"), (section, value)
+    internal = run_json(world)
+
+    def paired(public_value, internal_value):
+        if isinstance(public_value, dict):
+            for key, item in public_value.items():
+                if key in internal_value:
+                    yield from paired(item, internal_value[key])
+        else:
+            yield public_value, internal_value
+
+    for section in ("calls", "students"):
+        for shown, true in paired(public[section], internal[section]):
+            if shown == "<10":
+                assert 1 <= true <= 9  # "<10" is never written of a count of 10 or more
+            elif shown == "*":
+                assert true > 0
 
 
 def test_threshold_follows_the_district(world, known):

@@ -110,3 +110,27 @@ def test_no_forbidden_field_anywhere(both):
     text = json.dumps(public).lower()
     for word in ("citizenship", "immigration", "visa", "birth"):
         assert word not in text
+
+
+def test_every_public_download_carries_the_legend(both):
+    """R-20: the CSV files end with a note row and the JSON has a "legend" key naming both
+    markers; the internal CSV has no note (nothing is hidden)."""
+    import io
+    import json
+    import zipfile
+
+    from reports.exports import report_csv_zip, report_json
+
+    internal, public = both
+    with zipfile.ZipFile(io.BytesIO(report_csv_zip(public))) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".csv")]
+        assert names
+        for name in names:
+            last = archive.read(name).decode("utf-8-sig").strip().splitlines()[-1]
+            assert last.startswith("Note: '<10' is a count from 1 to 9; '*' is"), (name, last)
+    with zipfile.ZipFile(io.BytesIO(report_csv_zip(internal))) as archive:
+        for name in archive.namelist():
+            if name.endswith(".csv"):
+                assert "Note:" not in archive.read(name).decode("utf-8-sig")
+    data = json.loads(report_json(public))
+    assert set(data["legend"]) == {"<10", "*"}
