@@ -14,7 +14,7 @@ from srp.roles import Role
 
 def notices_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
-    district = scope.district
+    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
     year = district.current_school_year()
     if year is None:
         return None

@@ -11,11 +11,12 @@ from reports.access import is_board_reader
 from reports.models import BoardPacket, PublishedReport
 from srp.http import AuthenticatedHttpRequest
 from srp.models import District, SchoolYear
+from srp.roles import Role
 
 
 def report_overview(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
-    district = scope.district
+    district = scope.require(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
     if is_board_reader(scope):
         return _board_overview(district)
     today = timezone.localdate()

@@ -98,14 +98,13 @@ def cached_report(*, scope: Scope, school_year: SchoolYear, public: bool = False
     """The annual report as this reader may see it (the whole district, or a principal's
     schools; the public, suppressed version if `public`), computed once and kept for the reader's
     identity until a record of the district changes (`srp.cache`; today's date is in the key)."""
+    district = scope.require(*READERS)
     school_ids = _reader_school_ids(scope)
 
     def compute() -> dict[str, Any]:
         if public:
             return public_report(cached_report(scope=scope, school_year=school_year))
-        return annual_report(
-            district=scope.district, school_year=school_year, school_ids=school_ids
-        )
+        return annual_report(district=district, school_year=school_year, school_ids=school_ids)
 
     return cached_figures(ANNUAL_REPORT, scope, compute, key=_report_key(school_year, public))
 
