@@ -143,7 +143,15 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
         )
     )
     sections.append(staff)
-    providers = Section("providers", _("Providers and agreement status"))
+    providers = Section(
+        "providers",
+        _("Providers and agreement status"),
+        intro=_(
+            "The agreement in force with each provider on %(day)s; an agreement still being "
+            "prepared is shown beside it as under review, not in force."
+        )
+        % {"day": report.get("as_of") or report["period"]["to"]},
+    )
     providers.tables.append(
         Table(
             key="providers",
@@ -151,19 +159,21 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
             columns=[
                 _("Provider"),
                 _("Kind"),
-                _("Agreement"),
+                _("Agreement in force"),
                 _("Status"),
                 _("Adopted on"),
                 _("Board action"),
+                _("Under review"),
             ],
             rows=[
                 [
                     p["name"],
                     p["kind_label"],
-                    p["agreement"] or _("No agreement"),
+                    p["agreement"] or _("No agreement in force"),
                     p["agreement_status_label"] or "—",
-                    p["adopted_on"],
-                    p["board_action"],
+                    p["adopted_on"] or "—",
+                    p["board_action"] or "—",
+                    _under_review(p.get("under_review")),
                 ]
                 for p in report["providers"]
             ],
@@ -531,6 +541,15 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
     ]
     sections.append(section)
     return sections
+
+
+def _under_review(pending: dict[str, Any] | None) -> str:
+    if not pending:
+        return "—"
+    return _("%(title)s (under review: %(status)s)") % {
+        "title": pending["title"],
+        "status": pending["status_label"].lower(),
+    }
 
 
 def _signed(value: Any) -> str:

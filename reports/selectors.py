@@ -170,8 +170,38 @@ def staff_detail(
     ]
 
 
-def providers_section(*, district: District, school_year: SchoolYear) -> list[dict[str, Any]]:
-    """Providers and the status of their latest agreement in the year (2 queries)."""
+def _was_in_force(agreement: Agreement, on: datetime.date) -> bool:
+    """Adopted by `on`, within its dates on `on`, and not ended by then (an agreement ended
+    since was still the one in force on a past year's dates)."""
+    if agreement.adopted_on is None or agreement.adopted_on > on:
+        return False
+    if agreement.effective_from > on or (
+        agreement.effective_until is not None and agreement.effective_until < on
+    ):
+        return False
+    if agreement.status in Agreement.IN_FORCE_STATUSES:
+        return True
+    return (
+        agreement.status == Agreement.Status.ENDED
+        and agreement.ended_on is not None
+        and agreement.ended_on > on
+    )
+
+
+UNDER_REVIEW_STATUSES = (
+    Agreement.Status.DRAFT,
+    Agreement.Status.COMMUNITY_REVIEW,
+    Agreement.Status.READY,
+)
+
+
+def providers_section(
+    *, district: District, school_year: SchoolYear, on: datetime.date | None = None
+) -> list[dict[str, Any]]:
+    """Each provider with the agreement in force on the report's date (`on`: the year's last
+    day, or today if sooner), and beside it a newer agreement still being prepared, shown only
+    as under review: a draft is never reported as the agreement in force (2 queries)."""
+    on = on or min(school_year.ends_on, timezone.localdate())
     providers = Provider.objects.filter(district=district).order_by("name")
     agreements: dict[int, list[Agreement]] = defaultdict(list)
     for agreement in (
@@ -182,22 +212,58 @@ def providers_section(*, district: District, school_year: SchoolYear) -> list[di
         agreements[agreement.provider_id].append(agreement)
     result = []
     for provider in providers:
-        latest = agreements[provider.pk][0] if agreements[provider.pk] else None
+        mine = agreements[provider.pk]
+        in_force = next((a for a in mine if _was_in_force(a, on)), None)
+        pending = next((a for a in mine if a.status in UNDER_REVIEW_STATUSES), None)
+        status_label = ""
+        if in_force is not None:
+            # Its standing on the report's date: an agreement ended since was then adopted.
+            status_label = str(
+                in_force.get_status_display()
+                if in_force.status in Agreement.IN_FORCE_STATUSES
+                else Agreement.Status.ADOPTED.label
+            )
         result.append(
             {
                 "name": provider.name,
                 "kind": provider.kind,
                 "kind_label": str(provider.get_kind_display()),
-                "agreement": latest.title if latest else "",
-                "agreement_status": latest.status if latest else "none",
-                "agreement_status_label": str(latest.get_status_display()) if latest else "",
-                "adopted_on": latest.adopted_on.isoformat() if latest and latest.adopted_on else "",
-                "board_action": latest.board_action if latest else "",
-                "review_due_on": (
-                    latest.review_due_on.isoformat() if latest and latest.review_due_on else ""
+                "agreement": in_force.title if in_force else "",
+                "agreement_status": (
+                    (
+                        in_force.status
+                        if in_force.status in Agreement.IN_FORCE_STATUSES
+                        else Agreement.Status.ADOPTED.value
+                    )
+                    if in_force
+                    else "none"
                 ),
-                "in_force": bool(
-                    latest and latest.is_in_force(min(school_year.ends_on, timezone.localdate()))
+                "agreement_status_label": status_label,
+                "effective_from": in_force.effective_from.isoformat() if in_force else "",
+                "effective_until": (
+                    in_force.effective_until.isoformat()
+                    if in_force and in_force.effective_until
+                    else ""
+                ),
+                "adopted_on": (
+                    in_force.adopted_on.isoformat() if in_force and in_force.adopted_on else ""
+                ),
+                "board_action": in_force.board_action if in_force else "",
+                "review_due_on": (
+                    in_force.review_due_on.isoformat()
+                    if in_force and in_force.review_due_on
+                    else ""
+                ),
+                "in_force": in_force is not None,
+                "in_force_on": on.isoformat(),
+                "under_review": (
+                    {
+                        "title": pending.title,
+                        "status": pending.status,
+                        "status_label": str(pending.get_status_display()),
+                    }
+                    if pending
+                    else None
                 ),
             }
         )
@@ -694,7 +760,7 @@ def annual_report(
         "generated_on": today.isoformat(),
         "as_of": as_of.isoformat(),
         "schools": [{k: v for k, v in s.items() if k != "id"} for s in schools],
-        "providers": providers_section(district=district, school_year=school_year),
+        "providers": providers_section(district=district, school_year=school_year, on=as_of),
         "calls": calls,
         "students": students,
         "rates": rates_section(schools=schools, calls=calls, students=students),

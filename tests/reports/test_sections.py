@@ -59,8 +59,45 @@ def test_providers_and_agreement_status(report):
     assert providers["Cascade County Sheriff"]["agreement_status"] == "adopted"
     assert providers["Cascade County Sheriff"]["board_action"] == "Resolution 2025-14"
     assert providers["Cascade County Sheriff"]["in_force"] is True
-    assert providers["Northwest Security"]["agreement_status"] == "draft"
+    # A provider with only a draft has no agreement in force; the draft is under review
+    # (this test used to expect the draft's status as the provider's agreement status).
+    assert providers["Northwest Security"]["agreement_status"] == "none"
+    assert providers["Northwest Security"]["agreement"] == ""
     assert providers["Northwest Security"]["in_force"] is False
+    assert providers["Northwest Security"]["under_review"]["status"] == "draft"
+
+
+def test_providers_report_the_agreement_in_force_not_a_newer_draft(world, known):
+    """Issue #13: a newer draft beside the adopted agreement is reported only as under review;
+    an agreement ended after the year still is the one in force on that year's dates."""
+    import datetime
+
+    from agreements.models import Agreement, Provider
+    from reports.presentation import build_sections
+
+    sheriff = Provider.objects.get(name="Cascade County Sheriff")
+    Agreement.objects.create(
+        district=world.district,
+        provider=sheriff,
+        title="SRO agreement 2026 (draft)",
+        effective_from=datetime.date(2026, 3, 1),
+    )
+    adopted = Agreement.objects.get(title="SRO agreement 2025")
+    adopted.status = Agreement.Status.ENDED
+    adopted.ended_on = datetime.date(2026, 8, 31)  # after the 2025-26 year closed
+    adopted.save()
+    report = annual_report(district=world.district, school_year=known.year)
+    row = {p["name"]: p for p in report["providers"]}["Cascade County Sheriff"]
+    assert row["agreement"] == "SRO agreement 2025"
+    assert row["in_force"] is True
+    assert row["agreement_status_label"] == "Adopted"
+    assert row["under_review"]["title"] == "SRO agreement 2026 (draft)"
+    table = next(s for s in build_sections(report) if s.key == "providers").tables[0]
+    cells = {r[0]: r for r in table.rows}["Cascade County Sheriff"]
+    assert cells[2] == "SRO agreement 2025"
+    assert cells[3] == "Adopted"
+    assert cells[6] == "SRO agreement 2026 (draft) (under review: draft)"
+    assert "Draft" not in cells[:6]
 
 
 def test_calls_by_school_reason_requester_outcome(report, known):
