@@ -51,7 +51,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=true $(PY) manage.py check
-	DEBUG=true $(PY) -m mypy srp/ $(MYPY_STRICT)
+	DEBUG=true $(PY) -m mypy --cache-dir .mypy_cache/strict srp/ $(MYPY_STRICT)
 	DEBUG=true $(PY) scripts/mypy_ratchet.py
 
 messages: venv
