@@ -458,9 +458,13 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
     training = report["training"]
     section = Section("training", _("Training compliance"))
     rate = training["compliance_rate"]
+    by_state = training["by_state"]
     section.facts = [
         (_("Staff assigned this year"), training["staff"]),
         (_("Training complete or documented by the ESD"), training["complete"]),
+        (_("Completed on time"), by_state.get("done", 0)),
+        *([(_("Completed late"), by_state["done_late"])] if "done_late" in by_state else []),
+        (_("Documented by the ESD"), by_state.get("esd", 0)),
         (_("Compliance"), f"{rate} %" if rate not in (None, "*") else (rate or "—")),
     ]
     section.tables = [

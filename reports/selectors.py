@@ -608,19 +608,21 @@ def training_section(
         .only("pk", "kind", "first_day_on_campus")
         .order_by()
     )
+    # Complete on time, complete but late (the last required record after its due date),
+    # documented by the ESD, then not complete.
+    done_late = getattr(TrainingState, "DONE_LATE", None)
+    complete_states = [
+        TrainingState.DONE,
+        *([done_late] if done_late else []),
+        TrainingState.ESD,
+    ]
     states = zeros(
-        [
-            TrainingState.DONE,
-            TrainingState.ESD,
-            TrainingState.DUE,
-            TrainingState.OVERDUE,
-            TrainingState.NOT_STARTED,
-        ]
+        [*complete_states, TrainingState.DUE, TrainingState.OVERDUE, TrainingState.NOT_STARTED]
     )
     for member in staff:
         states[status_from_counts(member, today).overall] += 1
     total = sum(states.values())
-    complete = states[TrainingState.DONE] + states[TrainingState.ESD]
+    complete = sum(states[state] for state in complete_states)
     return {
         "staff": total,
         "complete": complete,

@@ -231,6 +231,38 @@ def test_training_compliance(report):
     assert training["by_state"]["due"] == 1
 
 
+def test_training_separates_on_time_from_late(world, known):
+    """Issue #13: officer 1 finishes both parts, each after its due date: done late, counted
+    as complete but shown apart from the training done on time."""
+    import datetime
+
+    from agreements.models import StaffMember, TrainingRecord
+    from reports.presentation import build_sections
+
+    officer = StaffMember.objects.get(badge_number="B-1")
+    for topic in TrainingRecord._meta.get_field("topic").choices:
+        TrainingRecord.objects.create(
+            staff_member=officer,
+            kind="classroom",
+            topic=topic[0],
+            completed_on=datetime.date(2025, 5, 1),  # due 2025-03-04
+        )
+    for day in (1, 2):
+        TrainingRecord.objects.create(
+            staff_member=officer,
+            kind="on_the_job",
+            completed_on=datetime.date(2025, 10, day),  # due 2025-09-04
+        )
+    report = annual_report(district=world.district, school_year=known.year)
+    training = report["training"]
+    assert training["by_state"]["done"] == 1
+    assert training["by_state"]["done_late"] == 1
+    assert training["complete"] == 2
+    facts = dict(next(s for s in build_sections(report) if s.key == "training").facts)
+    assert facts["Completed on time"] == 1
+    assert facts["Completed late"] == 1
+
+
 def test_notice_delivery(report):
     notices = report["notices"]
     assert notices["schools_with_staff"] == 2
