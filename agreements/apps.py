@@ -93,3 +93,35 @@ class AgreementsConfig(AppConfig):
             },
         )
         registry.add_reminder(Reminder("agreements.review_due", agreement_reviews_remind, order=20))
+
+        # History pages: an agreement shows its checklist elements, annual reviews, engagement
+        # events and board adoptions; a staff member their assignments, training, ESD
+        # documentation, hiring records and evaluations (issue #13).
+        from agreements import models as agreement_models
+
+        m = agreement_models
+        registry.add_history_children(
+            "agreements.agreement",
+            lambda agreement: [
+                (m.AgreementElement.history.filter(agreement_id=agreement.pk), _("Element")),  # type: ignore[attr-defined]
+                (m.AnnualReview.history.filter(agreement_id=agreement.pk), _("Annual review")),  # type: ignore[attr-defined]
+                (
+                    m.EngagementEvent.history.filter(review__agreement_id=agreement.pk),  # type: ignore[attr-defined]
+                    _("Engagement event"),
+                ),
+                (m.BoardAdoption.history.filter(agreement_id=agreement.pk), _("Board adoption")),  # type: ignore[attr-defined]
+            ],
+        )
+        registry.add_history_children(
+            "agreements.staffmember",
+            lambda staff: [
+                (model.history.filter(staff_member_id=staff.pk), label)  # type: ignore[attr-defined]
+                for model, label in (
+                    (m.StaffAssignment, _("Assignment")),
+                    (m.TrainingRecord, _("Training")),
+                    (m.EsdDocumentation, _("ESD documentation")),
+                    (m.HiringRecord, _("Hiring record")),
+                    (m.PerformanceEvaluation, _("Evaluation")),
+                )
+            ],
+        )

@@ -73,3 +73,20 @@ class ComplaintsConfig(AppConfig):
                 for name in ("Allegation", "Attachment", "Event", "InvestigationNote", "Extension")
             },
         )
+
+        # The history page of a complaint shows its allegations and findings, investigation
+        # notes, extensions and attachments (issue #13).
+        from complaints import models as complaint_models
+
+        registry.add_history_children(
+            "complaints.complaint",
+            lambda complaint: [
+                (model.history.filter(complaint_id=complaint.pk), label)  # type: ignore[attr-defined]
+                for model, label in (
+                    (complaint_models.Allegation, _("Allegation")),
+                    (complaint_models.InvestigationNote, _("Investigation note")),
+                    (complaint_models.Extension, _("Extension")),
+                    (complaint_models.Attachment, _("Attachment")),
+                )
+            ],
+        )

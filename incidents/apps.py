@@ -69,3 +69,14 @@ class IncidentsConfig(AppConfig):
         registry.add_reminder(
             Reminder("incidents.restraint", reminders.restraint_clocks_remind, order=40)
         )
+
+        # The history page of a call shows its students' and activities' changes (issue #13).
+        from incidents.models import LawEnforcementActivity, StudentInvolved
+
+        registry.add_history_children(
+            "incidents.call",
+            lambda call: [
+                (StudentInvolved.history.filter(call_id=call.pk), _("Student")),  # type: ignore[attr-defined]
+                (LawEnforcementActivity.history.filter(call_id=call.pk), _("Activity")),  # type: ignore[attr-defined]
+            ],
+        )

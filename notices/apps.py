@@ -59,3 +59,21 @@ class NoticesConfig(AppConfig):
                 "DeliveryEvidence": "delivery.school.district_id",
             },
         )
+
+        # History pages: a notice shows its translations and archives, a delivery its
+        # evidence (issue #13).
+        from notices.models import DeliveryEvidence, NoticeArchive, NoticeTranslation
+
+        registry.add_history_children(
+            "notices.notice",
+            lambda notice: [
+                (NoticeTranslation.history.filter(notice_id=notice.pk), _("Translation")),  # type: ignore[attr-defined]
+                (NoticeArchive.history.filter(notice_id=notice.pk), _("Archive")),  # type: ignore[attr-defined]
+            ],
+        )
+        registry.add_history_children(
+            "notices.delivery",
+            lambda delivery: [
+                (DeliveryEvidence.history.filter(delivery_id=delivery.pk), _("Evidence")),  # type: ignore[attr-defined]
+            ],
+        )

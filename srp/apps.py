@@ -38,6 +38,10 @@ class SrpConfig(AppConfig):
                 active_prefix="/district/settings/",
             )
         )
+        registry.add_nav_item(NavItem(_("Access log"), "srp:access_log", admin_only, order=91))
+        registry.add_nav_item(
+            NavItem(_("Audit history"), "srp:audit_history", admin_only, order=92)
+        )
         registry.add_nav_item(
             NavItem(_("Districts"), "srp:host_district_list", frozenset({"host_admin"}), order=95)
         )

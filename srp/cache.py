@@ -223,6 +223,13 @@ def cached_figures(
 # each reaches its district (`feeds_figures`); writes to any other model change nothing.
 DistrictOf = Callable[[models.Model], "int | None"]
 _watched: dict[str, DistrictOf] = {}
+# The attribute path of each model declared with one (for queries: `srp.history`'s audit export).
+_district_paths: dict[str, str] = {}
+
+
+def district_paths() -> dict[str, str]:
+    """`app_label.model` -> the attribute path from a record to its district's id."""
+    return dict(_district_paths)
 
 
 def _path_resolver(path: str) -> DistrictOf:
@@ -252,6 +259,8 @@ def feeds_figures(model: type[models.Model], *, district: str | DistrictOf) -> N
     """
     resolver = _path_resolver(district) if isinstance(district, str) else district
     label = model._meta.label_lower
+    if isinstance(district, str):
+        _district_paths[label] = district
     _watched[label] = resolver
     post_save.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-{label}")
     post_delete.connect(_on_write, sender=model, dispatch_uid=f"srp-cache-d-{label}")

@@ -521,5 +521,5 @@ class DisclosureLog(models.Model):
             raise ValidationError(_("The disclosure log is never edited."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def delete(self, *args, **kwargs):
         raise ValidationError(_("The disclosure log is never erased."))

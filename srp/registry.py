@@ -104,6 +104,10 @@ class PersonPanel:
     order: int = 100
 
 
+# A parent's child records: [(queryset of children or of their history, label of one), ...]
+HistoryChildren = Callable[[Any], list[tuple[Any, Any]]]
+
+
 @dataclass
 class Registry:
     dashboard_sections: list[DashboardSection] = field(default_factory=list)
@@ -122,6 +126,15 @@ class Registry:
     # the user in the reader's cache identity.
     personal_roles: set[str] = field(default_factory=set)
     identity_narrowers: dict[str, Callable[[User], BaseExpression]] = field(default_factory=dict)
+    # `app_label.model` of a parent record -> functions of a parent returning its child records
+    # for its history page (`srp.history.timeline`): (queryset of the children, or of their
+    # historical records, label naming one child such as "Student").
+    history_children: dict[str, list[HistoryChildren]] = field(default_factory=dict)
+
+    def add_history_children(self, parent_label: str, children: HistoryChildren) -> None:
+        """The history page of a `parent_label` record (`"incidents.call"`) also shows the
+        changes to the records `children(parent)` returns."""
+        self.history_children.setdefault(parent_label.lower(), []).append(children)
 
     def add_dashboard_section(self, section: DashboardSection) -> None:
         self._replace(self.dashboard_sections, section, "key")

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from srp import account_views, outbox_views, views
+from srp import account_views, audit_views, outbox_views, views
 from srp.forms import SignInForm
 
 srp_patterns = (
@@ -19,6 +19,8 @@ srp_patterns = (
         path(
             "district/settings/test-email/", views.district_test_email, name="district_test_email"
         ),
+        path("district/audit/", audit_views.audit_history, name="audit_history"),
+        path("district/access-log/", audit_views.access_log, name="access_log"),
         path("district/outbox/", outbox_views.outbox, name="outbox"),
         path(
             "district/outbox/<int:pk>/requeue/",
