@@ -287,8 +287,7 @@ def email_queue(
 def _render_plain_text(template_name: str, context: dict) -> str:
     """A text template rendered without HTML escaping: emails here are plain text, where an
     escaped apostrophe or ampersand would reach the reader as an entity."""
-    from django.template import Context
-    from django.template.loader import get_template
+    from django.template import Context, Engine
 
-    template = get_template(template_name).template  # the engine's own Template
+    template = Engine.get_default().get_template(template_name)  # the engine's own Template
     return template.render(Context(context, autoescape=False))
