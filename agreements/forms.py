@@ -484,7 +484,9 @@ class EvaluationCorrectForm(_WithReason, EvaluationForm):
         self._add_reason()
 
 
-class AssignmentCorrectForm(forms.Form):
+class AssignmentCorrectForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("reason",)
+
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     days_per_week = forms.DecimalField(
         label=_("Days per week at this school"),
@@ -501,7 +503,9 @@ class AssignmentCorrectForm(forms.Form):
         self.fields["school"].queryset = School.objects.filter(district=district)
 
 
-class AssignmentEndForm(forms.Form):
+class AssignmentEndForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("reason",)
+
     ended_on = forms.DateField(
         label=_("Last day at the school"),
         widget=DATE,
@@ -512,5 +516,7 @@ class AssignmentEndForm(forms.Form):
     )
 
 
-class VoidForm(forms.Form):
+class VoidForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("reason",)
+
     reason = reason_field(label=_("Why is this record void?"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from srp.csv_export import csv_response
+from srp.date_bounds import DateBoundsMixin
 from srp.disclosure import EXPORTED, disclosure_record
 from srp.history import audited_models, period_response
 from srp.http import AuthenticatedHttpRequest
@@ -25,7 +26,7 @@ from srp.roles import Role
 PAGE_SIZE = 50
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DateBoundsMixin, forms.Form):
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

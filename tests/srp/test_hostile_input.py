@@ -749,3 +749,84 @@ def test_a_username_longer_than_the_field_is_a_field_error_not_a_server_error(cl
     assert response.status_code == 200
     assert "at most" in response.content.decode()
     assert not AccessAttempt.objects.filter(username__startswith="xxx").exists()
+
+
+def test_every_form_with_a_date_field_keeps_to_the_bounds():
+    """A guard for forms to come: each form class of ours with a date or date-time field bounds
+    it (srp.date_bounds.DateBoundsMixin), so no typed date reaches year 1 or year 9999."""
+    import importlib
+    import inspect
+
+    from django import forms
+
+    from srp.date_bounds import DateBoundsMixin
+
+    unbounded = set()
+    for app in ("agreements", "complaints", "incidents", "notices", "reports", "srp"):
+        for module_name in ("forms", "filters", "views", "audit_views", "public_views"):
+            try:
+                module = importlib.import_module(f"{app}.{module_name}")
+            except ModuleNotFoundError:
+                continue
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if not issubclass(cls, forms.BaseForm) or not cls.__module__.startswith(app):
+                    continue
+                dated = [
+                    field
+                    for field in cls.base_fields.values()
+                    if isinstance(field, (forms.DateField, forms.DateTimeField))
+                ]
+                if dated and not issubclass(cls, DateBoundsMixin):
+                    unbounded.add(f"{cls.__module__}.{name}")
+    assert sorted(unbounded) == []
+
+
+# Text areas that are not narrative about a person: postal addresses, the district's published
+# notice (which states the R-15 policy itself), quotations of an agreement, and the one-line
+# reason typed inline on a delivery's page.
+NOT_NARRATIVE = {
+    "agreements.forms.ElementForm.excerpt",
+    "agreements.forms.ProviderForm.address",
+    "agreements.forms.ProviderForm.complaint_address",
+    "complaints.forms.ComplaintForm.mailing_address",
+    "notices.forms.NoticeTranslationForm.complaints_text",
+    "notices.forms.NoticeTranslationForm.contacts_text",
+    "notices.forms.NoticeTranslationForm.interventions_text",
+    "notices.forms.NoticeTranslationForm.limits_text",
+    "notices.forms.NoticeTranslationForm.role_text",
+    "notices.forms.NoticeTranslationForm.staff_text",
+    "notices.forms.WithdrawForm.reason",
+    "srp.forms.DistrictSettingsForm.address",
+    "srp.forms.SchoolForm.address",
+}
+
+
+def test_every_narrative_text_area_carries_the_r15_warning():
+    """Item 8 of issue #11, kept for forms to come: a text area of ours is checked by
+    srp.sensitive (or is listed above as not narrative)."""
+    import importlib
+    import inspect
+
+    from django import forms
+
+    from srp.sensitive import SensitiveTextMixin
+
+    unchecked = set()
+    for app in ("agreements", "complaints", "incidents", "notices", "reports", "srp"):
+        for module_name in ("forms", "views", "public_views"):
+            try:
+                module = importlib.import_module(f"{app}.{module_name}")
+            except ModuleNotFoundError:
+                continue
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if not issubclass(cls, forms.BaseForm) or not cls.__module__.startswith(app):
+                    continue
+                checked = getattr(cls, "sensitive_fields", ())
+                if not issubclass(cls, SensitiveTextMixin):
+                    checked = ()
+                for field_name, form_field in cls.base_fields.items():
+                    key = f"{cls.__module__}.{name}.{field_name}"
+                    is_text_area = isinstance(form_field.widget, forms.Textarea)
+                    if is_text_area and field_name not in checked and key not in NOT_NARRATIVE:
+                        unchecked.add(key)
+    assert sorted(unchecked) == []
