@@ -297,7 +297,6 @@ def test_replayed_form_is_refused(client, world):
     assert Complaint.objects.count() == 1
 
 
-
 # A submission that fails on our side files nothing and leaves the form usable (issue #11). ---
 def _break_the_receipt(monkeypatch):
     def broken(**kwargs):
