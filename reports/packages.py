@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AnnualReview, Provider
+from complaints.models import Category
 from incidents.models import (
     Disability,
     EnglishLearner,
@@ -124,6 +125,83 @@ def board_packet_contents(
 
 # State data package (RCW 28A.320.1241) ------------------------------------------------------
 CRDC_DISABILITY = {"idea": "idea", "section_504": "section_504_only", "none": "neither"}
+
+
+def crdc_disability_labels() -> dict[str, str]:
+    """How the package's printed tables name the CRDC disability groups (the CSV keeps codes)."""
+    return {
+        "idea": _("Students with disabilities (IDEA)"),
+        "section_504_only": _("Section 504 only"),
+        "neither": _("Without disabilities"),
+    }
+
+
+def complaints_by_category(*, school_year: SchoolYear) -> dict[str, int]:
+    """Complaints received in the year about job duties, about student interactions and about
+    other matters (RCW 28A.320.1241(1)(d)); a complaint with allegations in two categories
+    counts in each (1 query)."""
+    complaints = complaints_received_in(school_year, None)
+    counts = complaints.aggregate(
+        total=Count("pk", distinct=True),
+        **{
+            code: Count("pk", distinct=True, filter=Q(allegations__category=code))
+            for code in Category.values
+        },
+    )
+    return {"total": counts.pop("total"), **{code: counts[code] for code in Category.values}}
+
+
+def adopted_agreements(*, district: District, school_year: SchoolYear) -> list[dict[str, Any]]:
+    """The agreements adopted by the board and in effect at some time in the year
+    (RCW 28A.320.1241(2)), each with whether its signed document is on file (1 query)."""
+    agreements = (
+        Agreement.objects.filter(
+            district=district,
+            adopted_on__isnull=False,
+            adopted_on__lte=school_year.ends_on,
+            effective_from__lte=school_year.ends_on,
+        )
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=school_year.starts_on))
+        .filter(
+            Q(status__in=Agreement.IN_FORCE_STATUSES)
+            | Q(status=Agreement.Status.ENDED, ended_on__gte=school_year.starts_on)
+        )
+        .select_related("provider")
+        .order_by("provider__name", "-effective_from", "pk")
+    )
+    return [
+        {
+            "id": agreement.pk,
+            "provider": agreement.provider.name,
+            "title": agreement.title,
+            "status": str(agreement.get_status_display()),
+            "effective_from": agreement.effective_from.isoformat(),
+            "effective_until": (
+                agreement.effective_until.isoformat() if agreement.effective_until else ""
+            ),
+            "adopted_on": agreement.adopted_on.isoformat() if agreement.adopted_on else "",
+            "board_action": agreement.board_action,
+            "document": agreement.document_name or (agreement.document.name.rsplit("/", 1)[-1])
+            if agreement.document
+            else "",
+        }
+        for agreement in agreements
+    ]
+
+
+def agreement_documents(package: dict[str, Any]) -> dict[int, bytes]:
+    """The signed PDF of each adopted agreement in the package that has one on file."""
+    ids = [a["id"] for a in package["agreements"] if a["document"]]
+    documents: dict[int, bytes] = {}
+    for agreement in Agreement.objects.filter(pk__in=ids).only("pk", "document"):
+        try:
+            with agreement.document.open("rb") as handle:
+                documents[agreement.pk] = handle.read()
+        except OSError:
+            continue  # listed as not readable in the package
+    return documents
+
+
 REFERRAL_OUTCOMES = (
     StudentOutcome.CITATION,
     StudentOutcome.ARREST,
@@ -135,6 +213,7 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
     """Staff per building, providers with agreements, each incident with each student's
     demographics, the complaint count, and the CRDC-style referral and arrest table."""
     schools = schools_section(district=district, school_year=school_year, school_ids=None)
+    kind_labels = {"call": _("Call"), "intervention": _("Intervention request")}
     providers = (
         Provider.objects.filter(district=district)
         .annotate(
@@ -152,7 +231,9 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
         calls_queryset(school_year, None)
         .incidents()
         .select_related("school")
-        .prefetch_related(Prefetch("students", queryset=StudentInvolved.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("students", queryset=StudentInvolved.objects.live().order_by("pk"))
+        )
         .order_by("occurred_at", "pk")
     )
     incidents = []
@@ -160,6 +241,7 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
         students = list(call.students.all())
         base = {
             "kind": "call",
+            "kind_label": kind_labels["call"],
             "reference": call.call_ref or str(call.pk),
             "date": timezone.localtime(call.occurred_at).date().isoformat(),
             "school": call.school.building_code,
@@ -176,6 +258,8 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
                         "race_label": str(student.get_race_ethnicity_display()),
                         "sex_label": str(student.get_sex_display()),
                         "outcome_label": str(student.get_outcome_display()),
+                        "disability_label": str(student.get_disability_display()),
+                        "english_learner_label": str(student.get_english_learner_display()),
                         "grade": student.grade,
                         "race_ethnicity": student.race_ethnicity,
                         "sex": student.sex,
@@ -196,6 +280,7 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
         incidents.append(
             {
                 "kind": "intervention",
+                "kind_label": kind_labels["intervention"],
                 "reference": f"I-{request.pk}",
                 "date": timezone.localtime(request.requested_at).date().isoformat(),
                 "school": request.school.building_code,
@@ -219,6 +304,8 @@ def state_package(*, district: District, school_year: SchoolYear) -> dict[str, A
         ],
         "incidents": incidents,
         "complaints": complaints_received_in(school_year, None).count(),
+        "complaints_by_category": complaints_by_category(school_year=school_year),
+        "agreements": adopted_agreements(district=district, school_year=school_year),
         "crdc": crdc_table(school_year=school_year),
     }
 
@@ -259,12 +346,15 @@ def crdc_table(*, school_year: SchoolYear) -> dict[str, Any]:
                 )
     values = students.aggregate(**aggregates)  # one query
     rows = []
+    disability_labels = crdc_disability_labels()
     for disability in CRDC_DISABILITY.values():
         for dimension, code, label in columns:
             key = f"{disability}__{dimension}__{code}__"
             rows.append(
                 {
                     "disability": disability,
+                    "disability_label": disability_labels[disability],
+                    "group_start": dimension == "all",
                     "group": label,
                     "referral_instances": values[key + "referral_instances"],
                     "referral_students": values[key + "referral_students"]
@@ -321,7 +411,11 @@ def state_package_csv_files(package: dict[str, Any]) -> dict[str, tuple[list[str
             for i in package["incidents"]
         ],
     )
-    files["04-complaints.csv"] = (["complaints_received"], [[package["complaints"]]])
+    by_category = package["complaints_by_category"]
+    files["04-complaints.csv"] = (
+        ["complaints_received", *[f"about_{code}" for code in Category.values]],
+        [[package["complaints"], *[by_category[code] for code in Category.values]]],
+    )
     files["05-crdc-referrals-and-arrests.csv"] = (
         [
             "disability",
@@ -343,4 +437,55 @@ def state_package_csv_files(package: dict[str, Any]) -> dict[str, tuple[list[str
             for r in package["crdc"]["rows"]
         ],
     )
+    files["06-adopted-agreements.csv"] = (
+        [
+            "provider",
+            "agreement",
+            "status",
+            "effective_from",
+            "effective_until",
+            "adopted_on",
+            "board_action",
+            "signed_document",
+        ],
+        [
+            [
+                a["provider"],
+                a["title"],
+                a["status"],
+                a["effective_from"],
+                a["effective_until"],
+                a["adopted_on"],
+                a["board_action"],
+                f"agreements/{agreement_document_filename(a)}" if a["document"] else "",
+            ]
+            for a in package["agreements"]
+        ],
+    )
     return files
+
+
+def agreement_document_filename(agreement: dict[str, Any]) -> str:
+    """Where an adopted agreement's signed PDF sits in the package's zip."""
+    return f"agreement-{agreement['id']}.pdf"
+
+
+def state_package_zip(package: dict[str, Any]) -> bytes:
+    """The package's CSV files and, under `agreements/`, each adopted agreement's signed PDF."""
+    import io
+    import zipfile
+
+    from reports.exports import csv_text
+
+    buffer = io.BytesIO()
+    documents = agreement_documents(package)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, (header, rows) in state_package_csv_files(package).items():
+            archive.writestr(filename, csv_text(header, rows))
+        for agreement in package["agreements"]:
+            if agreement["id"] in documents:
+                archive.writestr(
+                    f"agreements/{agreement_document_filename(agreement)}",
+                    documents[agreement["id"]],
+                )
+    return buffer.getvalue()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 
 from reports.presentation import build_sections
 from srp.pdf import render_pdf
@@ -50,9 +53,51 @@ def render_board_packet_pdf(
     return render_pdf("reports/pdf/board_packet.html", context, language=language)
 
 
-def render_state_package_pdf(package: dict[str, Any], *, language: str | None = None) -> bytes:
-    return render_pdf(
+def _pdf_pages(data: bytes) -> int | None:
+    """The number of pages of a PDF, or None if it cannot be read."""
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError, OSError):
+        return None
+
+
+def render_state_package_pdf(
+    package: dict[str, Any],
+    *,
+    documents: dict[int, bytes] | None = None,
+    language: str | None = None,
+) -> bytes:
+    """The state data package, with the signed PDF of each adopted agreement appended in the
+    order the package lists them (RCW 28A.320.1241(2)). `documents` maps an agreement's id to
+    its file; an agreement without one, or whose file cannot be read, is listed as such."""
+    documents = documents or {}
+    readable = {pk: data for pk, data in documents.items() if _pdf_pages(data)}
+    agreements = [
+        {
+            **agreement,
+            "appended_pages": _pdf_pages(readable[agreement["id"]])
+            if agreement["id"] in readable
+            else None,
+        }
+        for agreement in package.get("agreements", [])
+    ]
+    main = render_pdf(
         "reports/pdf/state_package.html",
-        {"package": package, "stylesheet": _stylesheet(), "printed_on": timezone.localdate()},
+        {
+            "package": package,
+            "agreements": agreements,
+            "stylesheet": _stylesheet(),
+            "printed_on": timezone.localdate(),
+        },
         language=language,
     )
+    appended = [readable[a["id"]] for a in agreements if a["appended_pages"]]
+    if not appended:
+        return main
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(main)))
+    for data in appended:
+        writer.append(PdfReader(io.BytesIO(data)))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

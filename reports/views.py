@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 
 from reports.access import is_board_reader
 from reports.apps import PUBLISHED
-from reports.exports import csv_text, report_csv_zip, report_filename, report_json
+from reports.exports import report_csv_zip, report_filename, report_json
 from reports.models import BoardPacket, PublishedReport
 from reports.packages import (
+    agreement_documents,
     agreement_status_rows,
     delivery_rows,
     state_package,
-    state_package_csv_files,
+    state_package_zip,
 )
 from reports.pdf import render_annual_report_pdf, render_board_packet_pdf, render_state_package_pdf
 from reports.presentation import ANNUAL_REPORT, ANNUAL_REPORT_PDF, rendered_body
@@ -312,22 +313,17 @@ def state_package_pdf(request: AuthenticatedHttpRequest, label: str) -> HttpResp
     year = _get_year(request, label)
     package = state_package(district=district, school_year=year)
     name = f"state-data-package-{package['district_code']}-{year.label}.pdf"
-    return _download(render_state_package_pdf(package), name, "application/pdf")
+    data = render_state_package_pdf(package, documents=agreement_documents(package))
+    return _download(data, name, "application/pdf")
 
 
 def state_package_csv(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
-    import io
-    import zipfile
-
     district = request.scope.require(Role.PROGRAM_ADMIN)
     year = _get_year(request, label)
     package = state_package(district=district, school_year=year)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for filename, (header, rows) in state_package_csv_files(package).items():
-            archive.writestr(filename, csv_text(header, rows))
+    data = state_package_zip(package)
     name = f"state-data-package-{package['district_code']}-{year.label}.zip"
-    return _download(buffer.getvalue(), name, "application/zip")
+    return _download(data, name, "application/zip")
 
 
 @require_POST

@@ -124,3 +124,102 @@ def test_hostile_text_is_neutralised_in_csv(client_for, world, known):
     archive = zipfile.ZipFile(io.BytesIO(client_for(world.admin).get(report_zip).content))
     staff = next(n for n in archive.namelist() if n.endswith("staff_by_school.csv"))
     assert "'=HYPERLINK" in archive.read(staff).decode("utf-8-sig")
+
+
+def _blank_pdf(pages: int = 1) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_text(data: bytes) -> tuple[list[str], list]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return [page.extract_text() or "" for page in reader.pages], list(reader.pages)
+
+
+def test_complaints_by_job_duties_and_student_interactions(world, known):
+    """RCW 28A.320.1241(1)(d): the number of complaints about job duties and about student
+    interactions (a complaint with allegations in both counts in each)."""
+    from complaints.models import Allegation
+    from reports.selectors import complaints_received_in
+
+    received = list(complaints_received_in(known.year, None).values_list("pk", flat=True))
+    categories: dict[str, set[int]] = {}
+    for complaint_id, category in Allegation.objects.filter(complaint_id__in=received).values_list(
+        "complaint_id", "category"
+    ):
+        categories.setdefault(category, set()).add(complaint_id)
+    by_category = state_package(district=world.district, school_year=known.year)[
+        "complaints_by_category"
+    ]
+    assert by_category["total"] == len(received) == len(known.complaints)
+    for code in ("job_duties", "student_interaction", "other"):
+        assert by_category[code] == len(categories.get(code, set())), code
+    assert by_category["job_duties"] + by_category["student_interaction"] > 0
+
+
+def test_package_pdf_reads_on_paper_and_bundles_the_adopted_agreements(client_for, world, known):
+    """Issue #13: labels not codes, the incidents and CRDC tables on landscape pages, the
+    complaints by category, and the adopted agreement's signed PDF appended (and in the zip);
+    a draft agreement is not bundled."""
+    from django.core.files.base import ContentFile
+
+    from agreements.models import Agreement
+
+    adopted = Agreement.objects.get(title="SRO agreement 2025")
+    adopted.document.save("signed.pdf", ContentFile(_blank_pdf(2)), save=True)
+    package = state_package(district=world.district, school_year=known.year)
+    assert [a["title"] for a in package["agreements"]] == ["SRO agreement 2025"]
+
+    pdf = reverse("reports:state_package_pdf", kwargs={"label": dataset.YEAR})
+    data = client_for(world.admin).get(pdf).content
+    texts, pages = _pdf_text(data)
+    # The two blank pages of the signed agreement come last.
+    assert texts[-1].strip() == "" and texts[-2].strip() == ""
+    text = " ".join("\n".join(texts).split())
+    assert "Appended (2 pages)" in text
+    assert "SRO agreement 2025" in text
+    assert "Security services draft" not in text
+    for label in ("Students with disabilities (IDEA)", "Section 504 only", "Job duties"):
+        assert label in text, label
+    for code in ("section_504_only", "black_african_american", "job_duties", "student_interaction"):
+        assert code not in text, code
+    words = set(text.split())
+    assert "idea" not in words and "neither" not in words
+    incidents_page = next(i for i, t in enumerate(texts) if "Incidents and the students" in t)
+    box = pages[incidents_page].mediabox
+    assert box.width > box.height  # landscape
+    assert pages[0].mediabox.width < pages[0].mediabox.height  # the first page is portrait
+
+    csv = reverse("reports:state_package_csv", kwargs={"label": dataset.YEAR})
+    archive = zipfile.ZipFile(io.BytesIO(client_for(world.admin).get(csv).content))
+    assert archive.read(f"agreements/agreement-{adopted.pk}.pdf").startswith(b"%PDF")
+    listing = archive.read("06-adopted-agreements.csv").decode("utf-8-sig")
+    assert f"agreements/agreement-{adopted.pk}.pdf" in listing
+    complaints = archive.read("04-complaints.csv").decode("utf-8-sig").splitlines()
+    assert complaints[0] == (
+        "complaints_received,about_job_duties,about_student_interaction,about_other"
+    )
+
+
+def test_an_unreadable_agreement_document_is_listed_not_appended(world, known):
+    from django.core.files.base import ContentFile
+
+    from agreements.models import Agreement
+    from reports.packages import agreement_documents
+    from reports.pdf import render_state_package_pdf
+
+    adopted = Agreement.objects.get(title="SRO agreement 2025")
+    adopted.document.save("signed.pdf", ContentFile(b"%PDF-1.4 not really"), save=True)
+    package = state_package(district=world.district, school_year=known.year)
+    texts, _pages = _pdf_text(
+        render_state_package_pdf(package, documents=agreement_documents(package))
+    )
+    assert "On file, but it could not be read as a PDF" in " ".join(" ".join(texts).split())
