@@ -39,11 +39,12 @@ class ReportsConfig(AppConfig):
             )
         )
         registry.add_demo_seeder(DemoSeeder("reports", seed_reports, order=900))
-        # What is drawn from a published snapshot changes only when a report is (re)published.
-        from reports.models import PublishedReport
+        # What is drawn from a published snapshot changes only when a report is (re)published
+        # or a board packet (re)released.
+        from reports.models import BoardPacket, PublishedReport
         from reports.presentation import register_surfaces
         from srp.cache import app_feeds_figures, watch_topic
 
-        watch_topic(PUBLISHED, [PublishedReport])
+        watch_topic(PUBLISHED, [PublishedReport, BoardPacket])
         app_feeds_figures(self)
         register_surfaces()

@@ -579,6 +579,7 @@ REPORT_BODY = "reports.report_body"
 ANNUAL_REPORT_PDF = "reports.annual_report_pdf"
 PUBLISHED_BODY = "reports.published_body"
 PUBLISHED_PDF = "reports.published_pdf"
+PUBLISHED_PACKET_PDF = "reports.published_packet_pdf"
 
 
 def _reader_paths(district: District) -> list[str]:
@@ -599,12 +600,26 @@ def _public_paths(district: District) -> list[str]:
     ]
 
 
+def _public_packet_paths(district: District) -> list[str]:
+    years = district.school_years.order_by("-starts_on")[:1]
+    return [
+        reverse(
+            "reports_public:board_packet",
+            kwargs={"district_code": district.code, "label": year.label},
+        )
+        for year in years
+    ]
+
+
 def register_surfaces() -> None:
     """Called from `ReportsConfig.ready()`."""
     for name in (ANNUAL_REPORT, REPORT_BODY, ANNUAL_REPORT_PDF):
         registry.add_cached_surface(CachedSurface(name, _reader_paths))
     for name in (PUBLISHED_BODY, PUBLISHED_PDF):
         registry.add_cached_surface(CachedSurface(name, _public_paths, public=True))
+    registry.add_cached_surface(
+        CachedSurface(PUBLISHED_PACKET_PDF, _public_packet_paths, public=True)
+    )
 
 
 def rendered_body(

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:label>/report.pdf", public_views.public_pdf, name="pdf"),
     path("<str:label>/report.zip", public_views.public_csv, name="csv"),
     path("<str:label>/report.json", public_views.public_json, name="json"),
+    path("<str:label>/board-packet.pdf", public_views.public_board_packet, name="board_packet"),
 ]

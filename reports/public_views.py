@@ -12,9 +12,9 @@ from django.utils import timezone
 from agreements.models import Agreement, Provider
 from reports.apps import PUBLISHED
 from reports.exports import report_csv_zip, report_filename, report_json
-from reports.models import PublishedReport
-from reports.pdf import render_annual_report_pdf
-from reports.presentation import PUBLISHED_PDF, rendered_body
+from reports.models import BoardPacket, PublishedReport
+from reports.pdf import render_annual_report_pdf, render_board_packet_pdf
+from reports.presentation import PUBLISHED_PACKET_PDF, PUBLISHED_PDF, rendered_body
 from srp.cache import cached_figures, public
 from srp.models import District
 
@@ -90,11 +90,15 @@ def _render_public(request, district, report, published) -> HttpResponse:
             key=("published", report.pk, report.published_at.isoformat()),
             topic=PUBLISHED,
         )
+    packet = (
+        _released_public_packet(district, report.school_year.label) if report is not None else None
+    )
     return render(
         request,
         "reports/public_report.html",
         {
             "district": district,
+            "packet": packet,
             "published": report,
             "report": report.snapshot if report else None,
             "sections": rendered["nav"],
@@ -141,3 +145,44 @@ def public_json(request: HttpRequest, district_code: str, label: str) -> HttpRes
     if not published.snapshot.get("public"):
         raise Http404  # never serve anything but the suppressed snapshot
     return HttpResponse(report_json(published.snapshot), content_type="application/json")
+
+
+def _released_public_packet(district: District, label: str) -> BoardPacket | None:
+    """The year's board packet as released to the board, if it is the suppressed version (a
+    released packet always is: `reports.packages.board_packet_contents`)."""
+    packet = (
+        BoardPacket.objects.released()
+        .filter(district=district, school_year__label=label)
+        .select_related("school_year")
+        .first()
+    )
+    if packet is None or not packet.snapshot.get("report", {}).get("public"):
+        return None
+    return packet
+
+
+@login_not_required
+def public_board_packet(request: HttpRequest, district_code: str, label: str) -> HttpResponse:
+    """The board packet as released to the board: its frozen, suppressed contents (R-20, R-22),
+    the same document the board members read. 404 until released, and once withdrawn."""
+    district = _district(district_code)
+    packet = _released_public_packet(district, label)
+    if packet is None:
+        raise Http404
+    contents = packet.snapshot
+    data = cached_figures(
+        PUBLISHED_PACKET_PDF,
+        public(district.pk),
+        lambda: render_board_packet_pdf(
+            contents["report"],
+            agreements=contents["agreements"],
+            deliveries=contents["deliveries"],
+            prepared_on=timezone.localdate(packet.released_at),
+        ),
+        key=(packet.pk, packet.released_at.isoformat()),
+        topic=PUBLISHED,
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = report_filename(contents["report"], "pdf", "board-packet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
