@@ -32,7 +32,9 @@ from complaints.models import (
     Status,
 )
 from complaints.selectors import investigator_choices, is_about
+from srp.history import as_done_by
 from srp.outbox import email_queue
+from srp.rules import RuleError
 
 if TYPE_CHECKING:
     from agreements.models import Provider, StaffMember
@@ -42,7 +44,7 @@ TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 STATUS_LINK_DAYS_AFTER_CLOSING = 2 * 365
 
 
-class ComplaintError(Exception):
+class ComplaintError(RuleError):
     """A step that is not allowed now; the message is shown to the person who tried it."""
 
 
@@ -258,7 +260,7 @@ def _transition(
         )
     previous = locked.status
     locked.status = target
-    locked._history_user = by  # who, in the audit trail, also outside a request
+    as_done_by(locked, by)
     Event.objects.create(
         complaint=locked,
         by=by,
@@ -323,7 +325,7 @@ def complaint_assign(*, complaint: Complaint, investigator: User, by: User) -> C
                 % {"person": investigator}
             )
         locked.investigator = investigator
-        locked._history_user = by
+        as_done_by(locked, by)
         locked.save()
         Event.objects.create(
             complaint=locked, by=by, kind="assigned", note=str(investigator), public=False
@@ -395,7 +397,7 @@ def allegation_save(
         allegation.summary = summary
         allegation.finding = finding
         allegation.finding_explanation = finding_explanation
-        allegation._history_user = by
+        as_done_by(allegation, by)
         allegation.save()
         if locked.investigator is not None and is_about(locked, locked.investigator):
             # R-09: the investigator would be investigating a complaint about themselves or a
@@ -517,7 +519,7 @@ def complaint_extend(
             complaint=locked, previous_due=locked.respond_due, new_due=new_due, reason=reason, by=by
         )
         locked.respond_due = new_due
-        locked._history_user = by
+        as_done_by(locked, by, reason)
         locked.save()
         Event.objects.create(complaint=locked, by=by, kind="extended", note=reason, public=True)
         _notify_family(locked, "extended", {"extension": extension})
@@ -528,11 +530,29 @@ def note_add(*, complaint: Complaint, by: User, text: str) -> InvestigationNote:
     if not text.strip():
         raise ComplaintError(_("The note is empty."))
     with transaction.atomic():
-        return InvestigationNote.objects.create(complaint=complaint, author=by, text=text)
+        note = InvestigationNote(complaint=complaint, author=by, text=text)
+        as_done_by(note, by).save()
+        return note
 
 
-def access_log_record(*, complaint: Complaint, user: User, what: str = "detail") -> None:
+def access_log_record(
+    *, complaint: Complaint, user: User, what: str = "detail", request: Any = None
+) -> None:
+    """Log the opening of a complaint on its own access log (R-09) and, given the request, in
+    the district's disclosure log (`srp.disclosure`), in one call."""
     AccessLog.objects.create(complaint=complaint, user=user, what=what)
+    if request is not None:
+        from srp.disclosure import DOWNLOADED, VIEWED, disclosure_record
+
+        labels = {
+            "detail": _("Complaint"),
+            "history": _("Complaint history"),
+            "attachment": _("Complaint attachment"),
+            "letter": _("Response letter"),
+            "letter preview": _("Response letter preview"),
+        }
+        action = DOWNLOADED if what in ("attachment", "letter") else VIEWED
+        disclosure_record(request, what=labels.get(what, what), obj=complaint, action=action)
 
 
 def letter_text_save(
@@ -544,7 +564,7 @@ def letter_text_save(
         raise ComplaintError(_("This wording belongs to another district."))
     for field in ("language", "opening", "appeal_route", "closing", "signature"):
         setattr(text, field, data[field])
-    text._history_user = by
+    as_done_by(text, by)
     with transaction.atomic():
         text.save()
     return text

@@ -38,8 +38,10 @@ from complaints.selectors import (
 )
 from complaints.services import ComplaintError
 from srp.csv_export import csv_response
+from srp.disclosure import EXPORTED, disclosure_record
 from srp.history import render_history
 from srp.roles import Role
+from srp.rules import show_rule_error
 from srp.uploads import serve_upload
 
 PAGE_SIZE = 25
@@ -135,13 +137,20 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
                 "; ".join(a.get_finding_display() for a in c.allegations.all() if a.finding),
             ]
 
+    disclosure_record(
+        request,
+        what=_("Complaints export"),
+        record_type="complaints.complaint",
+        rows=qs.count(),
+        action=EXPORTED,
+    )
     return csv_response(f"complaints-{today.isoformat()}.csv", header, rows())
 
 
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     scope = request.scope
-    services.access_log_record(complaint=complaint, user=request.user)
+    services.access_log_record(complaint=complaint, user=request.user, request=request)
     writable = can_write(scope, complaint)
     context: dict[str, Any] = {
         "complaint": complaint,
@@ -170,7 +179,9 @@ def complaint_history(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     if not request.scope.is_program_admin:
         raise PermissionDenied
-    services.access_log_record(complaint=complaint, user=request.user, what="history")
+    services.access_log_record(
+        complaint=complaint, user=request.user, what="history", request=request
+    )
     return render_history(
         request, complaint, back_url=reverse("complaints:detail", args=[complaint.pk])
     )
@@ -189,7 +200,9 @@ def complaint_access_log(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
-    services.access_log_record(complaint=complaint, user=request.user, what="attachment")
+    services.access_log_record(
+        complaint=complaint, user=request.user, what="attachment", request=request
+    )
     return serve_upload(
         attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
@@ -199,7 +212,9 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request, pk)
     if not complaint.response_letter:
         raise Http404
-    services.access_log_record(complaint=complaint, user=request.user, what="letter")
+    services.access_log_record(
+        complaint=complaint, user=request.user, what="letter", request=request
+    )
     return serve_upload(
         complaint.response_letter,
         filename=f"{complaint.reference}.pdf",
@@ -212,7 +227,9 @@ def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
     from complaints.pdf import letter_language, render_response_letter_pdf
 
     complaint = get_complaint_for_user(request, pk, write=True)
-    services.access_log_record(complaint=complaint, user=request.user, what="letter preview")
+    services.access_log_record(
+        complaint=complaint, user=request.user, what="letter preview", request=request
+    )
     pdf = render_response_letter_pdf(
         complaint=complaint, language=letter_language(complaint), on=timezone.localdate()
     )
@@ -238,10 +255,9 @@ def _step_page(
         try:
             run(form.cleaned_data if form is not None else {})
         except ComplaintError as error:
+            show_rule_error(request, form, error)
             if form is None:
-                messages.error(request, str(error))
                 return redirect("complaints:detail", pk=complaint.pk)
-            form.add_error(None, str(error))
         else:
             messages.success(request, done)
             return redirect("complaints:detail", pk=complaint.pk)

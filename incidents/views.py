@@ -71,6 +71,7 @@ from incidents.services import (
 )
 from srp.cache import cached_figures
 from srp.csv_export import csv_response
+from srp.disclosure import EXPORTED, disclosure_record
 from srp.history import render_history
 from srp.hostile_input import record_id
 from srp.http import AuthenticatedHttpRequest
@@ -217,6 +218,10 @@ def call_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 call.narrative,
             ]
 
+    count = students.count() + lonely.count()
+    disclosure_record(
+        request, what=_("Calls export"), record_type="incidents.call", rows=count, action=EXPORTED
+    )
     return csv_response("calls.csv", header, rows())
 
 
@@ -280,6 +285,7 @@ def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     students = call.students.all()
     activities = call.activities.select_related("student")
+    disclosure_record(request, what=_("Call"), obj=call, rows=len(students))
     return render(
         request,
         "incidents/call_detail.html",
@@ -335,6 +341,8 @@ def call_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def call_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
+    if request.GET.get("format") != "csv":  # the export logs itself
+        disclosure_record(request, what=_("Call history"), obj=call, rows=call.students.count())
     return render_history(request, call, back_url=reverse("incidents:call_detail", args=[pk]))
 
 
@@ -462,6 +470,13 @@ def activity_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 a.attorney_access_compliant,
             ]  # fmt: skip
 
+    disclosure_record(
+        request,
+        what=_("Law-enforcement activities export"),
+        record_type="incidents.lawenforcementactivity",
+        rows=activities.count(),
+        action=EXPORTED,
+    )
     return csv_response("activities.csv", header, rows())
 
 
@@ -522,6 +537,13 @@ def intervention_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 r.outcome_notes,
             ]  # fmt: skip
 
+    disclosure_record(
+        request,
+        what=_("Intervention requests export"),
+        record_type="incidents.interventionrequest",
+        rows=requests.count(),
+        action=EXPORTED,
+    )
     return csv_response("intervention-requests.csv", header, rows())
 
 
@@ -736,6 +758,13 @@ def restraint_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 r.injuries, r.recommendations,
             ]  # fmt: skip
 
+    disclosure_record(
+        request,
+        what=_("Restraint and isolation export"),
+        record_type="incidents.restraintreport",
+        rows=reports.count(),
+        action=EXPORTED,
+    )
     return csv_response("restraint-isolation.csv", header, rows())
 
 
@@ -952,6 +981,19 @@ def incident_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                    r.basis, r.outcome, r.outcome_notes or r.description,
                    "", "", "", "", "", "", "", "", ""]  # fmt: skip
 
+    calls = _incident_calls(request, form).order_by()
+    count = (
+        StudentInvolved.objects.filter(call__in=calls.values("pk")).count()
+        + calls.filter(students__isnull=True).count()
+        + _incident_interventions(request, form).count()
+    )
+    disclosure_record(
+        request,
+        what=_("Incidents export"),
+        record_type="incidents.call",
+        rows=count,
+        action=EXPORTED,
+    )
     return csv_response("incidents.csv", header, rows())
 
 

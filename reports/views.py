@@ -39,6 +39,7 @@ from reports.services import (
 )
 from srp.cache import cached_figures
 from srp.cache import public as public_audience
+from srp.disclosure import DOWNLOADED, VIEWED, disclosure_record
 from srp.history import render_history
 from srp.http import AuthenticatedHttpRequest
 from srp.models import SchoolYear
@@ -119,6 +120,23 @@ def _report(
     public = request.GET.get("version") == "public" and school_ids is None
     report = cached_report(scope=request.scope, school_year=year, public=public)
     return year, report, _report_key(year, public)
+
+
+def _log_internal(
+    request: AuthenticatedHttpRequest, report: dict[str, Any], label: str, download: str = ""
+) -> None:
+    """The internal report holds unsuppressed figures: each view and download is a disclosure
+    (`srp.disclosure`); the public, suppressed version is not logged."""
+    if report["public"]:
+        return
+    what = _("Internal report %(year)s") % {"year": label}
+    disclosure_record(
+        request,
+        what=f"{what} ({download})" if download else what,
+        record_type="reports.internal",
+        record_id=label,
+        action=DOWNLOADED if download else VIEWED,
+    )
 
 
 def _download(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
@@ -229,6 +247,7 @@ def report_detail(request: AuthenticatedHttpRequest, label: str) -> HttpResponse
     if is_board_reader(request.scope):
         return _published_detail(request, label)
     year, report, key = _report(request, label)
+    _log_internal(request, report, label)
     rendered = rendered_body(report, audience=request.scope, key=key)
     published = PublishedReport.objects.filter(
         district=request.scope.district, school_year=year
@@ -256,6 +275,7 @@ def report_pdf(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     if is_board_reader(request.scope):
         return _to_published(request, label, "pdf")
     _year, report, key = _report(request, label)
+    _log_internal(request, report, label, "PDF")
     # Seconds of WeasyPrint at scale: kept with the report it was made from.
     data = cached_figures(
         ANNUAL_REPORT_PDF, request.scope, lambda: render_annual_report_pdf(report), key=key
@@ -267,6 +287,7 @@ def report_csv(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     if is_board_reader(request.scope):
         return _to_published(request, label, "csv")
     _year, report, _key = _report(request, label)
+    _log_internal(request, report, label, "CSV")
     return _download(report_csv_zip(report), report_filename(report, "zip"), "application/zip")
 
 
@@ -274,6 +295,7 @@ def report_json_view(request: AuthenticatedHttpRequest, label: str) -> HttpRespo
     if is_board_reader(request.scope):
         return _to_published(request, label, "json")
     _year, report, _key = _report(request, label)
+    _log_internal(request, report, label, "JSON")
     return _download(report_json(report), report_filename(report, "json"), "application/json")
 
 
@@ -298,6 +320,14 @@ def board_packet(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
             "deliveries": delivery_rows(school_year=year),
         }
         prepared_on = None
+        if not contents["report"]["public"]:
+            disclosure_record(
+                request,
+                what=_("Board packet (internal) %(year)s") % {"year": label},
+                record_type="reports.board_packet",
+                record_id=label,
+                action=DOWNLOADED,
+            )
     report = contents["report"]
     data = render_board_packet_pdf(
         report,
@@ -313,6 +343,13 @@ def state_package_pdf(request: AuthenticatedHttpRequest, label: str) -> HttpResp
     year = _get_year(request, label)
     package = state_package(district=district, school_year=year)
     name = f"state-data-package-{package['district_code']}-{year.label}.pdf"
+    disclosure_record(
+        request,
+        what=_("State package %(year)s (PDF)") % {"year": label},
+        record_type="reports.state",
+        record_id=label,
+        action=DOWNLOADED,
+    )
     data = render_state_package_pdf(package, documents=agreement_documents(package))
     return _download(data, name, "application/pdf")
 
@@ -323,6 +360,13 @@ def state_package_csv(request: AuthenticatedHttpRequest, label: str) -> HttpResp
     package = state_package(district=district, school_year=year)
     data = state_package_zip(package)
     name = f"state-data-package-{package['district_code']}-{year.label}.zip"
+    disclosure_record(
+        request,
+        what=_("State package %(year)s (CSV)") % {"year": label},
+        record_type="reports.state",
+        record_id=label,
+        action=DOWNLOADED,
+    )
     return _download(data, name, "application/zip")
 
 

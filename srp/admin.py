@@ -8,7 +8,16 @@ from django.db.models import QuerySet
 from simple_history.admin import SimpleHistoryAdmin
 
 from srp.http import AuthenticatedHttpRequest
-from srp.models import District, Enrollment, Membership, OutboundEmail, School, SchoolYear, User
+from srp.models import (
+    DisclosureLog,
+    District,
+    Enrollment,
+    Membership,
+    OutboundEmail,
+    School,
+    SchoolYear,
+    User,
+)
 from srp.outbox import OutboxError, outbox_requeue
 
 
@@ -65,3 +74,21 @@ class OutboundEmailAdmin(admin.ModelAdmin):
             else:
                 done += 1
         self.message_user(request, f"{done} email(s) back in the queue.", messages.SUCCESS)
+
+
+@admin.register(DisclosureLog)
+class DisclosureLogAdmin(admin.ModelAdmin):
+    """Read-only: the disclosure log is never added to, changed or erased by hand."""
+
+    list_display = ("at", "district", "user", "action", "record_type", "description", "rows")
+    list_filter = ("district", "action", "record_type")
+    list_select_related = ("district", "user")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -12,12 +12,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from srp.history import as_done_by
 from srp.models import District, Enrollment, Membership, School, SchoolYear, User
 from srp.outbox import email_queue
 from srp.roles import SCHOOL_SCOPED_ROLES, Role
+from srp.rules import RuleError
 
 
-class SrpError(Exception):
+class SrpError(RuleError):
     """A rule of the shared data was broken; the message is for a person."""
 
 
@@ -80,8 +82,7 @@ def person_rename(
             )
         )
     user.first_name, user.last_name = first_name, last_name
-    user._history_user = by  # type: ignore[attr-defined]
-    user.save(update_fields=["first_name", "last_name"])
+    as_done_by(user, by).save(update_fields=["first_name", "last_name"])
     return user
 
 
@@ -108,8 +109,7 @@ def person_name_set(
         first_name = last_name = ""
     if (membership.first_name, membership.last_name) != (first_name, last_name):
         membership.first_name, membership.last_name = first_name, last_name
-        membership._history_user = by  # type: ignore[attr-defined]
-        membership.save(update_fields=["first_name", "last_name"])
+        as_done_by(membership, by).save(update_fields=["first_name", "last_name"])
     return membership
 
 
@@ -141,6 +141,7 @@ def person_add(
     schools: Iterable[School] = (),
     title: str = "",
     active: bool = True,
+    by: User | None = None,
 ) -> Membership:
     """Give a person, by email, a role in the district.
 
@@ -152,7 +153,13 @@ def person_add(
     user, created = user_get_or_invite(email=email, first_name=first_name, last_name=last_name)
     had_role = Membership.objects.filter(user=user, district=district, role=role).exists()
     membership = membership_save(
-        district=district, user=user, role=role, schools=schools, title=title, active=active
+        district=district,
+        user=user,
+        role=role,
+        schools=schools,
+        title=title,
+        active=active,
+        by=by,
     )
     if not created:
         # The account keeps its own name; the district knows the person by the name it typed,
@@ -160,7 +167,7 @@ def person_add(
         typed = (first_name.strip(), last_name.strip())
         if typed != (user.first_name, user.last_name) and membership.names != typed:
             membership.first_name, membership.last_name = typed
-            membership.save(update_fields=["first_name", "last_name"])
+            as_done_by(membership, by).save(update_fields=["first_name", "last_name"])
     if not created and not had_role and user.email:
         _send_added_notice(user=user, district=district, role=role)
     return membership
@@ -183,23 +190,30 @@ def district_create(
         raise SrpError(_("A district with this code exists already."))
     district = District(name=name, code=code)
     district.full_clean()
-    district.save()
+    as_done_by(district, by).save()
     user, _created = user_get_or_invite(
         email=admin_email,
         first_name=admin_first_name,
         last_name=admin_last_name,
     )
-    Membership.objects.create(user=user, district=district, role=Role.PROGRAM_ADMIN)
+    as_done_by(Membership(user=user, district=district, role=Role.PROGRAM_ADMIN), by).save()
     return district
 
 
-def enrollment_set(*, school: School, school_year: SchoolYear, students: int) -> Enrollment:
+def enrollment_set(
+    *, school: School, school_year: SchoolYear, students: int, by: User | None = None
+) -> Enrollment:
     """Record (or correct) a school's enrollment for a year of its own district."""
     if school.district_id != school_year.district_id:
         raise SrpError(_("The school and the year belong to different districts."))
-    enrollment, _created = Enrollment.objects.update_or_create(
-        school=school, school_year=school_year, defaults={"students": students}
-    )
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update()
+            .filter(school=school, school_year=school_year)
+            .first()
+        ) or Enrollment(school=school, school_year=school_year)
+        enrollment.students = students
+        as_done_by(enrollment, by).save()
     return enrollment
 
 
@@ -212,6 +226,7 @@ def membership_save(
     schools: Iterable[School] = (),
     title: str = "",
     active: bool = True,
+    by: User | None = None,
 ) -> Membership:
     """Give `user` the role in the district (or update it), with its schools if school-scoped."""
     schools = list(schools)
@@ -225,7 +240,7 @@ def membership_save(
     )
     membership.title = title
     membership.active = active
-    membership.save()
+    as_done_by(membership, by).save()
     if role in SCHOOL_SCOPED_ROLES:
         membership.schools.set(schools)
     else:

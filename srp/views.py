@@ -222,6 +222,7 @@ def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 school=school,
                 school_year=form.cleaned_data["school_year"],
                 students=form.cleaned_data["students"],
+                by=request.user,
             )
             messages.success(request, _("Enrollment saved."))
             return redirect("srp:school_detail", pk=school.pk)
@@ -362,6 +363,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
                     schools=data["schools"],
                     title=data["title"],
                     active=data["active"],
+                    by=request.user,
                 )
                 done = _("%(name)s saved.") % {"name": membership.display_name}
             else:
@@ -374,6 +376,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
                     schools=data["schools"],
                     title=data["title"],
                     active=data["active"],
+                    by=request.user,
                 )
                 # The name as typed, whether or not the email had an account already: the page
                 # must not tell an existing account (and its name) from a new one.

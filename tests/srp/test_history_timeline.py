@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from agreements.models import AgreementElement, TrainingRecord
 from complaints.models import Allegation, Finding
-from incidents import services as incident_services
 from srp.history import as_done_by, timeline
 from srp.models import DisclosureLog
 from tests.agreements.factories import AgreementFactory, StaffAssignmentFactory
@@ -37,14 +36,9 @@ def call(world):
     call = CallFactory(school=world.school_a, district=world.district)
     StudentFactory(call=call, outcome="warning")
     student = StudentFactory(call=call, outcome="arrest")
-    incident_services.student_update(
-        student=student,
-        data={
-            **{f: getattr(student, f) for f in ("grade", "race_ethnicity", "sex")},
-            "outcome": "citation",
-        },
-        by=world.safety_staff,
-    )
+    as_done_by(student, world.safety_staff, reason="Typed the wrong outcome.")
+    student.outcome = "citation"
+    student.save()
     return call
 
 
