@@ -229,7 +229,7 @@ def agreement_document_upload(*, agreement: Agreement, upload: UploadedFile) -> 
     with transaction.atomic():
         agreement = _locked(agreement)
         # A replaced file stays in storage: the history rows still name it.
-        agreement.document_name = upload.name[:255]
+        agreement.document_name = (upload.name or "")[:255]
         agreement.document.save(upload.name, upload, save=False)
         agreement.save()
     return agreement
@@ -492,7 +492,7 @@ def _attach(event: EngagementEvent, attachments: list[UploadedFile], types: list
     for upload, content_type in zip(attachments, types, strict=True):
         attachment = EngagementAttachment(
             event=event,
-            original_name=upload.name[:255],
+            original_name=(upload.name or "")[:255],
             content_type=content_type,
             size=upload.size,
         )
@@ -1059,7 +1059,7 @@ def esd_documentation_add(
             staff_member=staff_member,
             issuer=issuer.strip(),
             issued_on=issued_on,
-            original_name=upload.name[:255],
+            original_name=(upload.name or "")[:255],
         )
         document.file.save(upload.name, upload, save=False)
         document.save()
@@ -1096,7 +1096,7 @@ def esd_documentation_correct(
         locked.issuer = issuer
         locked.issued_on = issued_on
         if upload is not None:
-            locked.original_name = upload.name[:255]
+            locked.original_name = (upload.name or "")[:255]
             locked.file.save(upload.name, upload, save=False)
         _save_corrected(locked, by=by, reason=reason)
     return locked

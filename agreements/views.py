@@ -886,7 +886,9 @@ STAFF_RECORDS: dict[str, type[models.Model]] = {
 }
 
 
-def _staff_record(request: HttpRequest, pk: int, kind: str, record_pk: int) -> tuple[Any, Any]:
+def _staff_record(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, record_pk: int
+) -> tuple[Any, Any]:
     """The staff member (scope-checked for writing: 404 outside it, 403 for readers) and one of
     their records of that kind (404 when it is someone else's)."""
     require_writer(request)
@@ -896,7 +898,7 @@ def _staff_record(request: HttpRequest, pk: int, kind: str, record_pk: int) -> t
 
 
 def _correction_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: forms.BaseForm,
     *,
     run: Any,
@@ -925,7 +927,9 @@ def _record_history_url(pk: int, kind: str, record_pk: int) -> str:
     return reverse("agreements:staff_record_history", args=[pk, kind, record_pk])
 
 
-def staff_record_history(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+def staff_record_history(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, record_pk: int
+) -> HttpResponse:
     if kind not in STAFF_RECORDS:
         raise Http404
     require_writer(request)
@@ -940,7 +944,7 @@ def staff_record_history(request: HttpRequest, pk: int, kind: str, record_pk: in
 
 
 def _void_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     record: Any,
     void: Any,
@@ -967,7 +971,9 @@ def _staff_back(pk: int) -> str:
     return reverse("agreements:staff_detail", args=[pk])
 
 
-def assignment_correct(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def assignment_correct(
+    request: AuthenticatedHttpRequest, pk: int, assignment_pk: int
+) -> HttpResponse:
     staff, assignment = _staff_record(request, pk, "assignments", assignment_pk)
     form = AssignmentCorrectForm(
         request.POST or None,
@@ -988,7 +994,7 @@ def assignment_correct(request: HttpRequest, pk: int, assignment_pk: int) -> Htt
     )
 
 
-def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def assignment_end(request: AuthenticatedHttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     """End an assignment with its last day (it stays in its year's records and reports)."""
     staff, assignment = _staff_record(request, pk, "assignments", assignment_pk)
     year = assignment.school_year
@@ -1017,7 +1023,7 @@ def assignment_end(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRes
     )
 
 
-def training_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def training_correct(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     staff, record = _staff_record(request, pk, "training", record_pk)
     form = TrainingRecordCorrectForm(
         request.POST or None,
@@ -1043,7 +1049,7 @@ def training_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpRespo
     )
 
 
-def training_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def training_void(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     staff, record = _staff_record(request, pk, "training", record_pk)
     return _void_page(
         request,
@@ -1055,7 +1061,7 @@ def training_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse
     )
 
 
-def esd_correct(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def esd_correct(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> HttpResponse:
     staff, document = _staff_record(request, pk, "esd", document_pk)
     form = EsdDocumentationCorrectForm(
         request.POST or None,
@@ -1080,7 +1086,7 @@ def esd_correct(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse
     )
 
 
-def esd_void(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+def esd_void(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> HttpResponse:
     staff, document = _staff_record(request, pk, "esd", document_pk)
     return _void_page(
         request,
@@ -1092,7 +1098,7 @@ def esd_void(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     )
 
 
-def hiring_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def hiring_correct(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     staff, record = _staff_record(request, pk, "hiring", record_pk)
     form = HiringRecordCorrectForm(
         request.POST or None,
@@ -1115,7 +1121,7 @@ def hiring_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpRespons
     )
 
 
-def hiring_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def hiring_void(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     staff, record = _staff_record(request, pk, "hiring", record_pk)
     return _void_page(
         request,
@@ -1127,7 +1133,7 @@ def hiring_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     )
 
 
-def evaluation_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def evaluation_correct(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     staff, record = _staff_record(request, pk, "evaluations", record_pk)
     form = EvaluationCorrectForm(
         request.POST or None,
@@ -1150,7 +1156,7 @@ def evaluation_correct(request: HttpRequest, pk: int, record_pk: int) -> HttpRes
     )
 
 
-def evaluation_void(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def evaluation_void(request: AuthenticatedHttpRequest, pk: int, record_pk: int) -> HttpResponse:
     staff, record = _staff_record(request, pk, "evaluations", record_pk)
     return _void_page(
         request,
@@ -1162,7 +1168,9 @@ def evaluation_void(request: HttpRequest, pk: int, record_pk: int) -> HttpRespon
     )
 
 
-def _get_event(request: HttpRequest, pk: int, event_pk: int, *, write: bool) -> EngagementEvent:
+def _get_event(
+    request: AuthenticatedHttpRequest, pk: int, event_pk: int, *, write: bool
+) -> EngagementEvent:
     agreement = get_agreement_for_user(request, pk, write=write)
     if not sees_work_in_progress(request.scope, agreement):
         raise Http404
@@ -1173,7 +1181,7 @@ def _get_event(request: HttpRequest, pk: int, event_pk: int, *, write: bool) -> 
     )
 
 
-def event_correct(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+def event_correct(request: AuthenticatedHttpRequest, pk: int, event_pk: int) -> HttpResponse:
     require_writer(request)
     event = _get_event(request, pk, event_pk, write=True)
     form = EngagementEventCorrectForm(
@@ -1202,7 +1210,7 @@ def event_correct(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     )
 
 
-def event_void(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+def event_void(request: AuthenticatedHttpRequest, pk: int, event_pk: int) -> HttpResponse:
     require_writer(request)
     event = _get_event(request, pk, event_pk, write=True)
     return _void_page(
@@ -1217,7 +1225,7 @@ def event_void(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     )
 
 
-def event_history(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+def event_history(request: AuthenticatedHttpRequest, pk: int, event_pk: int) -> HttpResponse:
     require_writer(request)
     event = _get_event(request, pk, event_pk, write=False)
     return render_history(
@@ -1225,7 +1233,7 @@ def event_history(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
     )
 
 
-def attachment_void(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_void(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     require_writer(request)
     agreement = get_agreement_for_user(request, pk, write=True)
     attachment = get_object_or_404(
