@@ -75,7 +75,7 @@ from agreements.models import (
 )
 from agreements.selectors import account_to_offer, provider_ids_with_agreement_in_force
 from agreements.services import MANUAL_TRANSITIONS, TRANSITIONS, AgreementError
-from agreements.training import STATE_LABELS, State, training_status
+from agreements.training import STATE_LABELS, State, status_from_counts, training_status
 from srp.csv_export import csv_response
 from srp.history import render_history
 from srp.http import AuthenticatedHttpRequest
@@ -601,10 +601,14 @@ def staff_list(request: HttpRequest) -> HttpResponse:
                 ]
 
         return csv_response("staff.csv", STAFF_CSV_HEADER, rows())
-    page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    # Training state counted in the database (no training rows loaded): "done late (N days)"
+    # shows on the roster as on the staff member's page.
+    page = Paginator(staff.with_training_counts(today), PAGE_SIZE).get_page(request.GET.get("page"))
     for s in page.object_list:
         s.without_agreement = _without_agreement(s, in_force)
         s.total_days = sum(a.days_per_week for a in s.current_assignments)
+        s.training = status_from_counts(s, today)
     return render(
         request,
         "agreements/staff_list.html",

@@ -546,6 +546,8 @@ def test_training_done_after_its_deadline_shows_done_late(world, client_for):
     assert status_from_counts(counted, today).overall == State.DONE_LATE
     page = client_for(world.admin).get(reverse("agreements:staff_detail", args=[staff.pk]))
     assert "Done late (10 days)" in page.content.decode()
+    staff_list = client_for(world.admin).get(reverse("agreements:staff_list"))
+    assert "Done late (10 days)" in staff_list.content.decode()
     roster = client_for(world.admin).get(reverse("agreements:training_compliance"))
     text = roster.content.decode()
     assert "Done late (10 days)" in text
