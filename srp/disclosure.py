@@ -51,7 +51,9 @@ def disclosure_record(
     if obj is not None:
         record_type = record_type or obj._meta.label_lower
         record_id = record_id or obj.pk
-        description = f"{what}: {obj}" if what else str(obj)
+        name = str(obj)
+        # "Call: Call CV-00042 …" says it twice: a name that starts with `what` stands alone.
+        description = f"{what}: {name}" if what and not name.startswith(str(what)) else name
     else:
         description = str(what)
     entry = DisclosureLog(

@@ -171,10 +171,10 @@ def test_access_log_page_lists_filters_and_exports(world, call, client_for):
     page = admin.get(url)
     html = page.content.decode()
     assert page.status_code == 200
-    assert str(call) in html or f"Call: {call}" in html
+    assert str(call) in html
     assert "Theirs" not in html  # another district's log
     only_principal = admin.get(url, {"user": world.principal_a.pk}).content.decode()
-    assert "Call: #0" not in only_principal and f"Call: {call}" in only_principal
+    assert "Call: #0" not in only_principal and str(call) in only_principal
     rows = _csv(admin.get(url, {"format": "csv"}))
     # The principal's view, two of the SRO's, and the admin's own page views are not logged.
     assert len(rows) == 3
