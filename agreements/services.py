@@ -42,6 +42,7 @@ from agreements.models import (
 from srp.models import District, Membership, School, SchoolYear, User
 from srp.outbox import email_queue
 from srp.roles import Role
+from srp.rules import RuleError
 from srp.uploads import IMAGES_AND_PDF, MB, ONLY_PDF, validate_upload
 
 AGREEMENT_PDF_MAX_BYTES = 20 * MB
@@ -72,7 +73,7 @@ MANUAL_TRANSITIONS = {
 }
 
 
-class AgreementError(Exception):
+class AgreementError(RuleError):
     """A rule of the agreements app refused the change; the message says why."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:

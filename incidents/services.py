@@ -28,12 +28,13 @@ from incidents.models import (
 from srp.models import Membership, School
 from srp.outbox import email_queue
 from srp.roles import Role
+from srp.rules import RuleError
 
 if TYPE_CHECKING:
     from srp.models import District, User
 
 
-class IncidentError(Exception):
+class IncidentError(RuleError):
     """A rule of SPEC §5 was broken; `message` is written for the person at the keyboard.
 
     `field_errors` maps form fields to messages when the rule concerns particular fields.

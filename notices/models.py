@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from srp.models import District, School, SchoolYear
+from srp.rules import RuleError
 from srp.uploads import private_upload_to
 
 # `private_upload_to` returns a closure that migrations cannot import by name, so each
@@ -79,7 +80,7 @@ TRANSLATION_FIELDS: tuple[str, ...] = (
 )
 
 
-class NoticeError(Exception):
+class NoticeError(RuleError):
     """A notice or delivery rule was broken; the message is shown to the person who tried."""
 
 

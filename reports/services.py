@@ -13,6 +13,7 @@ from reports.packages import board_packet_contents
 from reports.public import public_report
 from reports.selectors import annual_report
 from srp.models import District, SchoolYear, User
+from srp.rules import RuleError
 
 # Allowed moves: publishing (again) from any state; withdrawing only what is published.
 TRANSITIONS: dict[str | None, set[str]] = {
@@ -25,7 +26,7 @@ TRANSITIONS: dict[str | None, set[str]] = {
 }
 
 
-class ReportError(Exception):
+class ReportError(RuleError):
     """A publishing step that is not allowed; the message is shown to the person."""
 
 
