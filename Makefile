@@ -1,5 +1,8 @@
 # The two commands of the README: `make run` and `make test`.
-PYTHON ?= python3.11
+# Python 3.11 to 3.13: `python3` when it is one of them, else the first python3.1x on PATH.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
@@ -10,9 +13,8 @@ PORT ?= 8000
 .PHONY: run test lint venv system-deps migrate seed clean messages
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[test]'
+	@test -x $(PY) || test -n "$(PYTHON)" || { echo "srp needs Python 3.11, 3.12 or 3.13 (python3 is $$(python3 --version 2>&1)); install one, or run make PYTHON=/path/to/python3.12" >&2; exit 1; }
+	./scripts/python-deps.sh $(VENV) $(PYTHON) test
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
