@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def safety_staff_school_ids(user: User, district: District) -> set[int]:
-    """The schools a safety staff member is assigned to in the current school year."""
+    """The schools a safety staff member works at now: assigned in the current school year and
+    the assignment not ended (an ended one stays in the year's records, not in their reach)."""
     year = district.current_school_year()
     if year is None:
         return set()
@@ -26,7 +27,9 @@ def safety_staff_school_ids(user: User, district: District) -> set[int]:
             staff_member__user=user,
             staff_member__district=district,
             school_year=year,
-        ).values_list("school_id", flat=True)
+        )
+        .active_on()
+        .values_list("school_id", flat=True)
     )
 
 

@@ -578,3 +578,18 @@ def test_dashboard_separates_on_time_and_late(world, client_for):
     request.scope = type("S", (), {"district": world.district})()
     section = agreements_overview(request)
     assert (section["training_on_time"], section["training_late"]) == (0, 1)
+
+
+def test_an_ended_assignment_no_longer_gives_the_safety_staff_its_school(world):
+    from srp.roles import Role
+    from srp.scope import build_scope
+
+    staff = StaffMemberFactory(district=world.district, user=world.safety_staff)
+    assignment = services.staff_assignment_save(
+        staff_member=staff, school=world.school_a, school_year=world.year, days_per_week=Decimal(3)
+    )
+    assert build_scope(world.safety_staff).school_ids(Role.SAFETY_STAFF) == {world.school_a.pk}
+    services.staff_assignment_end(
+        assignment=assignment, by=world.admin, ended_on=datetime.date(2026, 11, 26)
+    )
+    assert build_scope(world.safety_staff).school_ids(Role.SAFETY_STAFF) == set()
