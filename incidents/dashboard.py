@@ -83,7 +83,23 @@ def admin_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
         elif any(c.state == "due" for c in clocks):
             due += 1
     agency = selectors.agency_requests_for_scope(scope).routed_to_admin()
+    # R-12: contacts recorded as breaking juveniles' access to an attorney, for review.
+    violations = selectors.activities_for_scope(scope).recorded().attorney_access_violations()
+    if year is not None:
+        violations = violations.in_school_year(year)
+    recent_violations = [
+        {
+            "call_id": a.call_id,
+            "activity_id": a.pk,
+            "occurred_at": a.occurred_at,
+            "school": a.call.school.name,
+            "kind": a.get_kind_display(),
+        }
+        for a in violations.select_related("call__school").order_by("-occurred_at")[:5]
+    ]
     return {
+        "attorney_violations": violations.count(),
+        "recent_attorney_violations": recent_violations,
         "calls": calls.count(),
         "incidents": calls.incidents().count(),
         "restraint_due": due,

@@ -27,7 +27,13 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
-from incidents.services import IncidentError, check_attorney_access
+from incidents.services import (
+    CONFIRM_VIOLATION,
+    CORRECTION_REASON,
+    IncidentError,
+    attorney_access_problems,
+    check_attorney_access,
+)
 from srp.date_bounds import DateBoundsMixin
 from srp.hostile_input import record_id
 from srp.sensitive import SensitiveTextMixin
@@ -66,6 +72,29 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
+REASON_FIELD = CORRECTION_REASON
+NOT_DATA = {"confirm_sensitive", CONFIRM_VIOLATION, REASON_FIELD}
+
+
+def reason_field(label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Reason for the correction"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's history with your name and the time."),
+    )
+
+
+class CorrectionMixin:
+    """A correction form: the record's own form plus a required reason, last (R-23)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[REASON_FIELD] = reason_field()
+
+
 class CallForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
     sensitive_fields = ("narrative", "location")
 
@@ -98,9 +127,11 @@ class CallForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
         pass
 
     def call_data(self) -> dict[str, Any]:
-        return {
-            k: v for k, v in self.cleaned_data.items() if k not in {"school", "confirm_sensitive"}
-        }
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"school", *NOT_DATA}}
+
+
+class CallCorrectForm(CorrectionMixin, CallForm):
+    pass
 
 
 class StudentForm(forms.ModelForm):
@@ -141,6 +172,10 @@ class StudentForm(forms.ModelForm):
         return cleaned
 
 
+class StudentCorrectForm(CorrectionMixin, StudentForm):
+    pass
+
+
 class BaseStudentFormSet(forms.BaseFormSet):
     def students(self) -> list[dict[str, Any]]:
         return [
@@ -157,6 +192,16 @@ StudentFormSet = forms.formset_factory(
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Why is this call voided?"), max_length=300)
+
+
+class RecordVoidForm(forms.Form):
+    """Void a record entered in error: it stays, struck through, with this reason."""
+
+    reason = forms.CharField(
+        label=_("Why is this record voided?"),
+        max_length=300,
+        help_text=_("The record stays, struck through, and counts for nothing in the figures."),
+    )
 
 
 class ActivityForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
@@ -204,30 +249,61 @@ class ActivityForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
     def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.call = call
-        self.fields["student"].queryset = call.students.all()
+        self.fields["student"].queryset = call.students.live()
+        # R-12: shown (as a box to tick) only when the contact broke juveniles' access to an
+        # attorney; ticking it saves the contact as a violation, as the R-15 warning does.
+        self.fields[CONFIRM_VIOLATION] = forms.BooleanField(
+            label=_(
+                "This is what happened: record the contact as a violation of juveniles' access "
+                "to an attorney. The program administrator is told."
+            ),
+            required=False,
+            widget=forms.HiddenInput,
+        )
+        self.attorney_violation: dict[str, str] = {}
+        self.violation_confirmed = False
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        confirmed = bool(cleaned.get(CONFIRM_VIOLATION))
         probe = LawEnforcementActivity(
-            call=self.call, **{k: v for k, v in cleaned.items() if k != "confirm_sensitive"}
+            call=self.call, **{k: v for k, v in cleaned.items() if k not in NOT_DATA}
         )
         if probe.on_premises and not probe.premises_reason.strip():
             self.add_error("premises_reason", _("Say why the activity took place on premises."))
         try:
-            check_attorney_access(probe)
+            check_attorney_access(probe, violation_confirmed=confirmed)
         except IncidentError as error:
-            for name, message in error.field_errors.items():
-                self.add_error(name, message)
+            self._show_attorney_errors(error)
             raise ValidationError(error.message) from None
+        self.violation_confirmed = confirmed
         return cleaned
+
+    def _show_attorney_errors(self, error: IncidentError) -> None:
+        if CONFIRM_VIOLATION in error.field_errors:
+            # Warn first: the box to tick appears with the fields the rule wanted.
+            self.fields[CONFIRM_VIOLATION].widget = forms.CheckboxInput()
+            self.attorney_violation = attorney_access_problems(
+                LawEnforcementActivity(
+                    call=self.call,
+                    **{k: v for k, v in self.cleaned_data.items() if k not in NOT_DATA},
+                )
+            )
+        for name, message in error.field_errors.items():
+            if name in self.fields:
+                self.add_error(name, message)
 
     def _post_clean(self) -> None:
         pass
 
     def activity_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in NOT_DATA}
+
+
+class ActivityCorrectForm(CorrectionMixin, ActivityForm):
+    pass
 
 
 BASIS_HELP = {
@@ -340,6 +416,10 @@ class RespondForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
         return cleaned
 
 
+class RespondCorrectForm(CorrectionMixin, RespondForm):
+    pass
+
+
 class RestraintReportForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
     sensitive_fields = ("leading_activity", "injuries", "recommendations")
 
@@ -435,11 +515,13 @@ class RestraintReportForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
         pass
 
     def report_data(self) -> dict[str, Any]:
-        data = {
-            k: v for k, v in self.cleaned_data.items() if k not in {"school", "confirm_sensitive"}
-        }
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"school", *NOT_DATA}}
         data["students"] = list(data.get("students") or [])
         return data
+
+
+class RestraintReportCorrectForm(CorrectionMixin, RestraintReportForm):
+    pass
 
 
 class AgencyRequestForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
@@ -479,7 +561,11 @@ class AgencyRequestForm(DateBoundsMixin, SensitiveTextMixin, forms.ModelForm):
         pass
 
     def request_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_sensitive"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in NOT_DATA}
+
+
+class AgencyRequestCorrectForm(CorrectionMixin, AgencyRequestForm):
+    pass
 
 
 class AgencyAnswerForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):

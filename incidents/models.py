@@ -204,9 +204,9 @@ class CallQuerySet(models.QuerySet["Call"]):
 
     def incidents(self) -> CallQuerySet:
         """Calls that ended in school discipline, use of force against a student or an arrest."""
-        students = StudentInvolved.objects.filter(call=OuterRef("pk")).filter(
-            Q(outcome=StudentOutcome.ARREST) | Q(school_discipline=True) | Q(force_used=True)
-        )
+        students = StudentInvolved.objects.filter(
+            call=OuterRef("pk"), voided_at__isnull=True
+        ).filter(Q(outcome=StudentOutcome.ARREST) | Q(school_discipline=True) | Q(force_used=True))
         return self.filter(Q(outcome=CallOutcome.ARREST) | Exists(students))
 
     def for_list(self) -> CallQuerySet:
@@ -215,7 +215,7 @@ class CallQuerySet(models.QuerySet["Call"]):
         # COUNT(*) then drops it and reads only the calls, and each page counts the students of
         # its own 25 calls (filtered list at 200,000 calls: 646 -> 383 ms, docs/performance.md).
         students = (
-            StudentInvolved.objects.filter(call=OuterRef("pk"))
+            StudentInvolved.objects.filter(call=OuterRef("pk"), voided_at__isnull=True)
             .order_by()
             .values("call")
             .annotate(n=models.Count("pk"))
@@ -323,7 +323,11 @@ class StudentInvolvedQuerySet(models.QuerySet["StudentInvolved"]):
         )
 
     def recorded(self) -> StudentInvolvedQuerySet:
-        return self.filter(call__status=Call.Status.RECORDED)
+        """Students of recorded calls, less those voided as entered in error."""
+        return self.filter(call__status=Call.Status.RECORDED, voided_at__isnull=True)
+
+    def live(self) -> StudentInvolvedQuerySet:
+        return self.filter(voided_at__isnull=True)
 
 
 class StudentInvolved(models.Model):
@@ -361,6 +365,18 @@ class StudentInvolved(models.Model):
         related_name="+",
         verbose_name=_("administrator who decided the discipline"),
     )
+    # Entered in error: the row stays (struck through, with the reason) and counts for nothing.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("why it was voided"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     objects = StudentInvolvedQuerySet.as_manager()
@@ -398,7 +414,13 @@ class StudentInvolved(models.Model):
         return f"{self.get_role_display()} · {_('grade')} {self.grade}"
 
     @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
     def is_incident(self) -> bool:
+        if self.voided_at is not None:
+            return False
         return self.outcome == StudentOutcome.ARREST or self.school_discipline or self.force_used
 
 
@@ -436,8 +458,16 @@ class ActivityQuerySet(models.QuerySet["LawEnforcementActivity"]):
             _in_range("occurred_at", year.starts_on, year.ends_on)
         )
 
+    def recorded(self) -> ActivityQuerySet:
+        """Activities of recorded calls, less those voided as entered in error."""
+        return self.filter(call__status=Call.Status.RECORDED, voided_at__isnull=True)
+
     def needing_attorney_access(self) -> ActivityQuerySet:
         return self.filter(attorney_access_required_q())
+
+    def attorney_access_violations(self) -> ActivityQuerySet:
+        """Covered contacts recorded as breaking juveniles' access to an attorney (R-12)."""
+        return self.filter(attorney_access_violation=True)
 
     def for_list(self) -> ActivityQuerySet:
         return self.select_related("call__school", "student")
@@ -500,6 +530,25 @@ class LawEnforcementActivity(models.Model):
         _("why the parent or guardian was not notified"), blank=True
     )
     narrative = models.TextField(_("notes"), blank=True)
+    # R-12: a covered contact without attorney access (or a named exception) before any waiver
+    # is recorded as it happened, flagged, rather than refused: the report then counts it.
+    attorney_access_violation = models.BooleanField(
+        _("juveniles' access to an attorney was not respected"), default=False, editable=False
+    )
+    # When the program administrators were emailed about the violation (once per violation).
+    violation_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Entered in error: the row stays (struck through, with the reason) and counts for nothing.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("why it was voided"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -513,20 +562,27 @@ class LawEnforcementActivity(models.Model):
         verbose_name = _("law-enforcement activity")
         verbose_name_plural = _("law-enforcement activities")
         constraints = [
-            # R-12: no record of a covered contact with a juvenile without attorney access
-            # (when and how, before any waiver) or a named exception with its reason.
+            # R-12: a covered contact with a juvenile records attorney access (when and how,
+            # before any waiver) or a named exception with its reason, or else it is flagged as
+            # a violation; only a covered contact can be flagged. The flag and the fields agree.
             models.CheckConstraint(
-                condition=~attorney_access_required_q()
-                | Q(
-                    attorney_access_at__isnull=False,
-                    attorney_access_before_waiver=True,
-                    attorney_access_method__in=["in_person", "phone", "video"],
+                condition=(
+                    Q(attorney_access_violation=False)
+                    & (
+                        ~attorney_access_required_q()
+                        | Q(
+                            attorney_access_at__isnull=False,
+                            attorney_access_before_waiver=True,
+                            attorney_access_method__in=["in_person", "phone", "video"],
+                        )
+                        | (
+                            Q(attorney_exception__in=AttorneyException.values)
+                            & ~Q(attorney_exception_reason="")
+                        )
+                    )
                 )
-                | (
-                    Q(attorney_exception__in=AttorneyException.values)
-                    & ~Q(attorney_exception_reason="")
-                ),
-                name="activity_attorney_access_recorded",
+                | (Q(attorney_access_violation=True) & attorney_access_required_q()),
+                name="activity_attorney_access_consistent",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=ActivityKind.values), name="activity_kind_valid"
@@ -548,9 +604,15 @@ class LawEnforcementActivity(models.Model):
         )
 
     @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
     def attorney_access_compliant(self) -> bool:
         if not self.attorney_access_required:
             return True
+        if self.attorney_access_violation:
+            return False
         if self.attorney_exception and self.attorney_exception_reason:
             return True
         return bool(

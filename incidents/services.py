@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agreements.models import StaffMember
 from incidents.models import (
@@ -62,6 +63,42 @@ def _check_not_future(when: datetime.datetime, field: str) -> None:
         raise IncidentError(
             _("This date is in the future."), {field: _("This date is in the future.")}
         )
+
+
+CORRECTION_REASON = "correction_reason"  # the form field (a call has a "reason" of its own)
+
+
+def _reason(reason: str | None, *, field: str = CORRECTION_REASON) -> str:
+    """A correction or a void always says why; the reason is kept in the record's history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IncidentError(
+            _("Say why: the reason is kept in the record's history."), {field: _("Say why.")}
+        )
+    return reason[:300]
+
+
+def _save(record: Any, *, by: User, reason: str = "", **kwargs: Any) -> None:
+    """Save `record` naming who changed it and why (simple-history's user and change reason)."""
+    record._history_user = by
+    if reason:
+        record._change_reason = reason
+    record.save(**kwargs)
+
+
+def _check_call_open(call: Call) -> None:
+    if call.status == Call.Status.VOIDED:
+        raise IncidentError(_("A voided call cannot be changed."))
+
+
+def program_admin_emails(district: District) -> list[str]:
+    admins = (
+        Membership.objects.active()
+        .filter(district=district, role=Role.PROGRAM_ADMIN)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(admins))
 
 
 def discipline_deciders(*, district: District, school: School) -> list[User]:
@@ -176,10 +213,12 @@ def call_create(
     return call
 
 
-def call_update(*, call: Call, data: dict[str, Any], by: User) -> Call:
-    """Change the call's own fields (its history keeps the old values)."""
-    if call.status == Call.Status.VOIDED:
-        raise IncidentError(_("A voided call cannot be changed."))
+def call_update(*, call: Call, data: dict[str, Any], reason: str, by: User) -> Call:
+    """Correct the call's own fields, saying why (its history keeps the old values, who and the
+    reason). A voided call stays as it was voided. An imported call is corrected the same way:
+    its batch keeps what the file said."""
+    _check_call_open(call)
+    reason = _reason(reason)
     _check_staff(data.get("responding_staff"), call.district)
     if "occurred_at" in data:
         _check_not_future(data["occurred_at"], "occurred_at")
@@ -200,8 +239,7 @@ def call_update(*, call: Call, data: dict[str, Any], by: User) -> Call:
             if name in data:
                 setattr(call, name, data[name])
         call.call_ref = ref
-        call._history_user = by
-        call.save()
+        _save(call, by=by, reason=reason)
     return call
 
 
@@ -217,21 +255,46 @@ def student_add(*, call: Call, data: dict[str, Any], by: User) -> StudentInvolve
     return record
 
 
-def student_update(*, student: StudentInvolved, data: dict[str, Any], by: User) -> StudentInvolved:
-    """Correct a student's record on a call (the history keeps the old values). The call must
-    not be voided; school discipline names an administrator of the call's school (R-11)."""
+def student_update(
+    *, student: StudentInvolved, data: dict[str, Any], reason: str, by: User
+) -> StudentInvolved:
+    """Correct a student's record on a call, saying why (the history keeps the old values, who
+    and the reason). Neither the call nor the student may be voided; school discipline names an
+    administrator of the call's school (R-11)."""
     call = student.call
-    if call.status == Call.Status.VOIDED:
-        raise IncidentError(_("A voided call cannot be changed."))
+    _check_call_open(call)
+    reason = _reason(reason)
     _validate_students([data], district=call.district, school=call.school)
     with transaction.atomic():
         student = StudentInvolved.objects.select_for_update().get(pk=student.pk)
+        if student.voided_at is not None:
+            raise IncidentError(_("This student was voided; the record can no longer change."))
         for name in STUDENT_FIELDS:
             if name in data:
                 setattr(student, name, data[name])
         student.student_ref = student.student_ref or ""
-        student._history_user = by
-        student.save()
+        _save(student, by=by, reason=reason)
+    return student
+
+
+def student_void(*, student: StudentInvolved, reason: str, by: User) -> StudentInvolved:
+    """Void a student entered on a call in error: the row stays, struck through with the
+    reason, and counts for nothing in figures or reports. Never deleted."""
+    _check_call_open(student.call)
+    reason = _reason(reason, field="reason")
+    with transaction.atomic():
+        student = StudentInvolved.objects.select_for_update().get(pk=student.pk)
+        if student.voided_at is not None:
+            raise IncidentError(_("This student is already voided."))
+        if student.activities.filter(voided_at__isnull=True).exists():
+            raise IncidentError(
+                _("Void this student's law-enforcement activities first."),
+                {"reason": _("Void this student's law-enforcement activities first.")},
+            )
+        student.voided_at = timezone.now()
+        student.voided_by = by
+        student.void_reason = reason
+        _save(student, by=by, reason=reason)
     return student
 
 
@@ -246,68 +309,205 @@ def call_void(*, call: Call, reason: str, by: User) -> Call:
             raise IncidentError(_("This call is already voided."))
         call.status = Call.Status.VOIDED
         call.void_reason = reason[:300]
-        call._history_user = by
-        call.save(update_fields=["status", "void_reason"])
+        _save(call, by=by, reason=reason[:300], update_fields=["status", "void_reason"])
     return call
 
 
 # Law-enforcement activity ---------------------------------------------------------------------
-def check_attorney_access(activity: LawEnforcementActivity) -> None:
-    """R-12: a covered contact with a student under 18 needs attorney access or an exception,
-    and the parent or guardian notification (or why there was none)."""
+ACTIVITY_FIELDS = (
+    "kind",
+    "student",
+    "occurred_at",
+    "on_premises",
+    "premises_reason",
+    "student_under_18",
+    "custodial_interrogation",
+    "detained_probable_cause",
+    "consent_search",
+    "attorney_access_at",
+    "attorney_access_method",
+    "attorney_access_before_waiver",
+    "attorney_exception",
+    "attorney_exception_reason",
+    "parent_notified_at",
+    "parent_notification_method",
+    "parent_not_notified_reason",
+    "narrative",
+)
+CONFIRM_VIOLATION = "confirm_attorney_violation"
+
+
+def attorney_access_problems(activity: LawEnforcementActivity) -> dict[str, str]:
+    """R-12: what a covered contact with a student under 18 lacks for juveniles' access to an
+    attorney (when and how, before any waiver and before the contact, or a named exception with
+    its reason). Empty when the rule was respected or does not apply."""
     errors: dict[str, str] = {}
-    if activity.attorney_access_required:
-        has_exception = bool(activity.attorney_exception and activity.attorney_exception_reason)
-        if activity.attorney_exception and not activity.attorney_exception_reason.strip():
-            errors["attorney_exception_reason"] = _("Explain why the exception applied.")
-        elif not has_exception:
-            if activity.attorney_access_at is None:
-                errors["attorney_access_at"] = _(
-                    "Record when access to an attorney was given, or the exception that applied."
-                )
-            if not activity.attorney_access_method:
-                errors["attorney_access_method"] = _("Record how access to an attorney was given.")
-            if not activity.attorney_access_before_waiver:
-                errors["attorney_access_before_waiver"] = _(
-                    "Access to an attorney must come before any waiver of rights."
-                )
-            if activity.attorney_access_at and activity.attorney_access_at > activity.occurred_at:
-                errors["attorney_access_at"] = _(
-                    "Access to an attorney must be given before the questioning, detention or "
-                    "search."
-                )
-        if activity.parent_notified_at is None and not activity.parent_not_notified_reason.strip():
-            errors["parent_notified_at"] = _(
+    if not activity.attorney_access_required:
+        return errors
+    has_exception = bool(activity.attorney_exception and activity.attorney_exception_reason)
+    if activity.attorney_exception and not activity.attorney_exception_reason.strip():
+        errors["attorney_exception_reason"] = _("Explain why the exception applied.")
+    elif not has_exception:
+        if activity.attorney_access_at is None:
+            errors["attorney_access_at"] = _(
+                "Record when access to an attorney was given, or the exception that applied."
+            )
+        if not activity.attorney_access_method:
+            errors["attorney_access_method"] = _("Record how access to an attorney was given.")
+        if not activity.attorney_access_before_waiver:
+            errors["attorney_access_before_waiver"] = _(
+                "Access to an attorney must come before any waiver of rights."
+            )
+        if activity.attorney_access_at and activity.attorney_access_at > activity.occurred_at:
+            errors["attorney_access_at"] = _(
+                "Access to an attorney must be given before the questioning, detention or search."
+            )
+    return errors
+
+
+def _parent_notification_problems(activity: LawEnforcementActivity) -> dict[str, str]:
+    if (
+        activity.attorney_access_required
+        and activity.parent_notified_at is None
+        and not activity.parent_not_notified_reason.strip()
+    ):
+        return {
+            "parent_notified_at": _(
                 "Record when the parent or guardian was notified, or why they were not."
             )
-    if errors:
-        raise IncidentError(
-            _(
-                "A student under 18 was questioned in custody, detained or asked to consent to a "
-                "search: the record needs access to an attorney and the parent notification."
-            ),
-            errors,
+        }
+    return {}
+
+
+ATTORNEY_RULE_MESSAGE = _lazy(
+    "A student under 18 was questioned in custody, detained or asked to consent to a search: "
+    "the record needs access to an attorney and the parent notification."
+)
+
+
+def check_attorney_access(
+    activity: LawEnforcementActivity, *, violation_confirmed: bool = False
+) -> bool:
+    """R-12: a covered contact with a student under 18 needs attorney access or an exception,
+    and the parent or guardian notification (or why there was none).
+
+    A contact that broke the attorney-access rule is recorded as it happened once the writer
+    confirms it (`violation_confirmed`): the return value says it is a violation. Without the
+    confirmation, or without the parent notification, `IncidentError` names the fields."""
+    attorney = attorney_access_problems(activity)
+    errors = {**attorney, **_parent_notification_problems(activity)}
+    if attorney and not violation_confirmed:
+        errors[CONFIRM_VIOLATION] = _(
+            "If this is what happened, tick the box to record the contact as a violation of "
+            "juveniles' access to an attorney; the program administrator is told."
         )
+    if errors and (not attorney or not violation_confirmed or len(errors) > len(attorney)):
+        raise IncidentError(str(ATTORNEY_RULE_MESSAGE), errors)
+    return bool(attorney)
 
 
-def activity_create(*, call: Call, data: dict[str, Any], by: User) -> LawEnforcementActivity:
-    if call.status == Call.Status.VOIDED:
-        raise IncidentError(_("A voided call cannot be changed."))
-    activity = LawEnforcementActivity(call=call, created_by=by, **data)
-    student = data.get("student")
-    if student is not None and student.call_id != call.pk:
-        raise IncidentError(_("This student is not part of this call."))
+def _check_activity(activity: LawEnforcementActivity, call: Call) -> None:
+    student = activity.student
+    if student is not None and (student.call_id != call.pk or student.voided_at is not None):
+        raise IncidentError(
+            _("This student is not part of this call."),
+            {"student": _("Choose a student of this call.")},
+        )
     _check_not_future(activity.occurred_at, "occurred_at")
     if activity.on_premises and not activity.premises_reason.strip():
         raise IncidentError(
             _("Say why the activity took place on school premises."),
             {"premises_reason": _("Say why the activity took place on school premises.")},
         )
-    check_attorney_access(activity)
+
+
+def _notify_attorney_violation(activity: LawEnforcementActivity) -> None:
+    """Email the district's program administrators about a violation, once (R-12)."""
+    if not activity.attorney_access_violation or activity.violation_notified_at is not None:
+        return
+    call = activity.call
+    recipients = program_admin_emails(call.district)
+    path = reverse("incidents:call_detail", args=[call.pk])
+    if recipients:
+        email_queue(
+            to=recipients,
+            template="incidents/email/attorney_violation",
+            district=call.district,
+            context={"activity": activity, "call": call, "path": f"{path}#activity-{activity.pk}"},
+        )
+    activity.violation_notified_at = timezone.now()
+    activity.save(update_fields=["violation_notified_at"])
+
+
+def activity_create(
+    *,
+    call: Call,
+    data: dict[str, Any],
+    by: User,
+    violation_confirmed: bool = False,
+) -> LawEnforcementActivity:
+    """Record formal law-enforcement activity on a call (R-12). A covered contact that broke
+    juveniles' access to an attorney is saved, flagged as a violation, only when the writer
+    confirms it; the program administrators are then emailed once."""
+    _check_call_open(call)
+    activity = LawEnforcementActivity(
+        call=call, created_by=by, **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
+    )
+    _check_activity(activity, call)
+    activity.attorney_access_violation = check_attorney_access(
+        activity, violation_confirmed=violation_confirmed
+    )
     with transaction.atomic():
-        activity._history_user = by
-        activity.save()
+        _save(activity, by=by)
+        _notify_attorney_violation(activity)
     return activity
+
+
+def activity_correct(
+    *,
+    activity: LawEnforcementActivity,
+    data: dict[str, Any],
+    reason: str,
+    by: User,
+    violation_confirmed: bool = False,
+) -> LawEnforcementActivity:
+    """Correct a law-enforcement activity (a mistyped date, a wrong kind), saying why; the
+    history keeps the old values. The same R-12 rules apply as on creation: a correction that
+    leaves the contact without attorney access is saved only as a confirmed violation."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        locked = LawEnforcementActivity.objects.select_for_update().get(pk=activity.pk)
+        call = Call.objects.get(pk=locked.call_id)
+        _check_call_open(call)
+        if locked.voided_at is not None:
+            raise IncidentError(_("This activity was voided; it can no longer change."))
+        for name in ACTIVITY_FIELDS:
+            if name in data:
+                setattr(locked, name, data[name])
+        _check_activity(locked, call)
+        locked.attorney_access_violation = check_attorney_access(
+            locked, violation_confirmed=violation_confirmed
+        )
+        _save(locked, by=by, reason=reason)
+        _notify_attorney_violation(locked)
+    return locked
+
+
+def activity_void(
+    *, activity: LawEnforcementActivity, reason: str, by: User
+) -> LawEnforcementActivity:
+    """Void an activity entered in error: the row stays, struck through with the reason, and is
+    left out of the report's counts. Never deleted."""
+    reason = _reason(reason, field="reason")
+    with transaction.atomic():
+        locked = LawEnforcementActivity.objects.select_for_update().get(pk=activity.pk)
+        if locked.voided_at is not None:
+            raise IncidentError(_("This activity is already voided."))
+        locked.voided_at = timezone.now()
+        locked.voided_by = by
+        locked.void_reason = reason
+        _save(locked, by=by, reason=reason)
+    return locked
 
 
 # Intervention requests ------------------------------------------------------------------------
@@ -485,6 +685,65 @@ def intervention_withdraw(*, request: InterventionRequest, by: User) -> Interven
     return request
 
 
+def intervention_response_correct(
+    *,
+    request: InterventionRequest,
+    responded_by: StaffMember,
+    responded_at: datetime.datetime,
+    outcome: str,
+    outcome_notes: str = "",
+    discipline_decided_by: User | None = None,
+    call: Call | None = None,
+    reason: str,
+    by: User,
+) -> InterventionRequest:
+    """Correct the recorded response to a request (who, when, the outcome), saying why; the
+    history keeps the old values. The same rules apply as when it was recorded (R-10, R-11)."""
+    reason = _reason(reason)
+    district = request.district
+    _check_staff(responded_by, district)
+    _check_not_future(responded_at, "responded_at")
+    if outcome not in InterventionOutcome.values:
+        raise IncidentError(_("Choose an outcome."), {"outcome": _("Choose an outcome.")})
+    if outcome == InterventionOutcome.SCHOOL_DISCIPLINE:
+        if request.kind == InterventionRequest.Kind.SELF_INITIATED:
+            raise IncidentError(
+                _("Safety staff do not impose school discipline."),
+                {"outcome": _("Safety staff do not impose school discipline.")},
+            )
+        check_discipline_decider(
+            user=discipline_decided_by, district=district, school=request.school
+        )
+    else:
+        discipline_decided_by = None
+    if call is not None and (
+        call.district_id != district.pk or call.school_id != request.school_id
+    ):
+        raise IncidentError(
+            _("The linked call is at another school."), {"call": _("Choose a call at this school.")}
+        )
+    with transaction.atomic():
+        locked = InterventionRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != InterventionRequest.Status.RESPONDED:
+            raise IncidentError(_("Only a recorded response can be corrected."))
+        if responded_at < locked.requested_at:
+            raise IncidentError(
+                _("The response cannot come before the request."),
+                {"responded_at": _("The response cannot come before the request.")},
+            )
+        if locked.kind == InterventionRequest.Kind.SELF_INITIATED:
+            # A self-initiated intervention's request and response are the same moment.
+            locked.requested_at = responded_at
+        locked.responded_by = responded_by
+        locked.responded_at = responded_at
+        locked.outcome = outcome
+        locked.outcome_notes = outcome_notes
+        locked.discipline_decided_by = discipline_decided_by
+        locked.call = call
+        _save(locked, by=by, reason=reason)
+    return locked
+
+
 # Restraint and isolation ----------------------------------------------------------------------
 RESTRAINT_FIELDS = (
     "call",
@@ -558,8 +817,11 @@ def restraint_report_create(
 
 
 def restraint_report_update(
-    *, report: RestraintReport, data: dict[str, Any], by: User
+    *, report: RestraintReport, data: dict[str, Any], reason: str, by: User
 ) -> RestraintReport:
+    """Correct a restraint or isolation report, saying why; the history keeps the old values
+    (and the students named). The same rules apply as on creation, inside one transaction."""
+    reason = _reason(reason)
     with transaction.atomic():
         report = RestraintReport.objects.select_for_update().get(pk=report.pk)
         for name in RESTRAINT_FIELDS:
@@ -570,8 +832,7 @@ def restraint_report_update(
         if students is None:
             students = list(report.students.all()) if report.call_id else []
         _check_restraint_students(report, students)
-        report._history_user = by
-        report.save()
+        _save(report, by=by, reason=reason)
         if {s.pk for s in students} != set(report.students.values_list("pk", flat=True)):
             report.students.set(students)
     return report
@@ -610,13 +871,7 @@ def agency_request_log(
         record._history_user = by
         record.save()
         if record.routed_to_program_admin:
-            admins = (
-                Membership.objects.active()
-                .filter(district=district, role=Role.PROGRAM_ADMIN)
-                .exclude(user__email="")
-                .values_list("user__email", flat=True)
-            )
-            recipients = sorted(set(admins))
+            recipients = program_admin_emails(district)
             if recipients:
                 email_queue(
                     to=recipients,
@@ -631,6 +886,83 @@ def agency_request_log(
 
 
 ANSWER_FIELDS = ("status", "answered_on", "information_given", "answered_by")
+AGENCY_REQUEST_FIELDS = (
+    "received_on",
+    "agency",
+    "school",
+    "what_was_asked",
+    "legal_basis",
+    "immigration_enforcement",
+    "notes",
+)
+
+
+def agency_request_correct(
+    *, record: AgencyInformationRequest, data: dict[str, Any], reason: str, by: User
+) -> AgencyInformationRequest:
+    """Correct a logged request (a mistyped date, the agency's name, the legal basis), saying
+    why; the history keeps the old values. A correction that would make an answered request an
+    immigration-enforcement request answered without a judge's order is refused, and one that
+    makes a request immigration enforcement routes it to the program administrator (R-15)."""
+    reason = _reason(reason)
+    school = data.get("school")
+    if school is not None:
+        _check_school(school, record.district)
+    with transaction.atomic():
+        locked = AgencyInformationRequest.objects.select_for_update().get(pk=record.pk)
+        newly_routed = False
+        for name in AGENCY_REQUEST_FIELDS:
+            if name in data:
+                setattr(locked, name, data[name])
+        if locked.received_on > timezone.localdate():
+            raise IncidentError(
+                _("This date is in the future."), {"received_on": _("This date is in the future.")}
+            )
+        if locked.answered_on is not None and locked.answered_on < locked.received_on:
+            raise IncidentError(
+                _("The request cannot come after its answer."),
+                {"received_on": _("The request cannot come after its answer.")},
+            )
+        if locked.immigration_enforcement:
+            if (
+                locked.status == AgencyInformationRequest.Status.ANSWERED
+                and locked.legal_basis != AgencyInformationRequest.LegalBasis.JUDICIAL_ORDER
+            ):
+                raise IncidentError(
+                    _(
+                        "This request was answered: as an immigration-enforcement request it "
+                        "needed an order signed by a judge."
+                    ),
+                    {
+                        "legal_basis": _(
+                            "An answered immigration-enforcement request needs a judge's order."
+                        )
+                    },
+                )
+            if (
+                locked.status == AgencyInformationRequest.Status.RECEIVED
+                and locked.legal_basis != AgencyInformationRequest.LegalBasis.JUDICIAL_ORDER
+            ):
+                # As on logging: never answered without a judge's order, refused now.
+                locked.status = AgencyInformationRequest.Status.REFUSED
+                locked.answered_on = timezone.localdate()
+                locked.answered_by = by
+            newly_routed = not locked.routed_to_program_admin
+            locked.routed_to_program_admin = True
+        _save(locked, by=by, reason=reason)
+        if newly_routed:
+            recipients = program_admin_emails(locked.district)
+            if recipients:
+                email_queue(
+                    to=recipients,
+                    template="incidents/email/agency_request_routed",
+                    district=locked.district,
+                    context={
+                        "record": locked,
+                        "path": reverse("incidents:agency_request_detail", args=[locked.pk]),
+                    },
+                )
+    return locked
 
 
 def agency_request_may_answer(*, record: AgencyInformationRequest, user: User, scope: Any) -> bool:
@@ -699,6 +1031,12 @@ def agency_request_answer(
 
 
 __all__ = [
+    "activity_correct",
+    "activity_void",
+    "agency_request_correct",
+    "attorney_access_problems",
+    "intervention_response_correct",
+    "student_void",
     "agency_request_answer",
     "agency_request_may_answer",
     "student_update",

@@ -19,7 +19,14 @@ urlpatterns = [
         views.student_edit,
         name="student_edit",
     ),
+    path(
+        "calls/<int:pk>/students/<int:student_pk>/void/",
+        views.student_void_view,
+        name="student_void",
+    ),
     path("calls/<int:pk>/activities/new/", views.activity_create_view, name="activity_create"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/void/", views.activity_void_view, name="activity_void"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/export.csv", views.activity_export, name="activity_export"),
     path("activities/<int:pk>/history/", views.activity_history, name="activity_history"),
@@ -36,6 +43,9 @@ urlpatterns = [
         views.intervention_withdraw_view,
         name="intervention_withdraw",
     ),
+    path(
+        "requests/<int:pk>/correct/", views.intervention_correct_view, name="intervention_correct"
+    ),
     path("requests/<int:pk>/history/", views.intervention_history, name="intervention_history"),
     path("restraint/", views.restraint_list, name="restraint_list"),
     path("restraint/export.csv", views.restraint_export, name="restraint_export"),
@@ -49,6 +59,12 @@ urlpatterns = [
     path("agency-requests/", views.agency_request_list, name="agency_request_list"),
     path("agency-requests/new/", views.agency_request_create, name="agency_request_create"),
     path("agency-requests/<int:pk>/", views.agency_request_detail, name="agency_request_detail"),
+    path("agency-requests/<int:pk>/edit/", views.agency_request_edit, name="agency_request_edit"),
+    path(
+        "agency-requests/<int:pk>/history/",
+        views.agency_request_history,
+        name="agency_request_history",
+    ),
     path(
         "agency-requests/<int:pk>/answer/",
         views.agency_request_answer_view,

@@ -23,16 +23,23 @@ from django.views.decorators.http import require_POST
 from incidents import selectors
 from incidents.clocks import restraint_clocks
 from incidents.forms import (
+    ActivityCorrectForm,
     ActivityForm,
     AgencyAnswerForm,
+    AgencyRequestCorrectForm,
     AgencyRequestForm,
+    CallCorrectForm,
     CallFilterForm,
     CallForm,
     ImportForm,
     InterventionRequestForm,
+    RecordVoidForm,
+    RespondCorrectForm,
     RespondForm,
+    RestraintReportCorrectForm,
     RestraintReportForm,
     SelfInitiatedForm,
+    StudentCorrectForm,
     StudentForm,
     StudentFormSet,
     VoidForm,
@@ -51,9 +58,13 @@ from incidents.models import (
 )
 from incidents.paging import FILTER_OPTIONS, ListPage, ListPaginator, cached_rows_html
 from incidents.services import (
+    CORRECTION_REASON,
     IncidentError,
+    activity_correct,
     activity_create,
+    activity_void,
     agency_request_answer,
+    agency_request_correct,
     agency_request_log,
     agency_request_may_answer,
     call_create,
@@ -62,12 +73,14 @@ from incidents.services import (
     discipline_deciders,
     intervention_request_create,
     intervention_respond,
+    intervention_response_correct,
     intervention_self_initiated_create,
     intervention_withdraw,
     restraint_report_create,
     restraint_report_update,
     student_add,
     student_update,
+    student_void,
 )
 from srp.cache import cached_figures
 from srp.csv_export import csv_response
@@ -169,11 +182,15 @@ def call_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     calls = selectors.calls_for_scope(request.scope)
     calls = _filter_form(request).apply(calls, paths=CALL_PATHS)
     students = (
-        StudentInvolved.objects.filter(call__in=calls.values("pk"))
+        StudentInvolved.objects.live()
+        .filter(call__in=calls.values("pk"))
         .select_related("call__school", "call__responding_staff")
         .order_by("call__occurred_at", "call_id", "pk")
     )
-    lonely = calls.filter(students__isnull=True).select_related("school", "responding_staff")
+    # Calls with no student left (none, or only students voided as entered in error).
+    lonely = calls.exclude(students__voided_at__isnull=True).select_related(
+        "school", "responding_staff"
+    )
     header = [*COLUMNS, "status", "location", "narrative"]
 
     def call_cells(call: Call) -> list[Any]:
@@ -301,12 +318,18 @@ def call_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a call, saying why (kept in its history)."""
     call = selectors.get_call_for_user(request, pk)
-    form = CallForm(request.POST or None, instance=call, **_call_form_kwargs(request))
+    form = CallCorrectForm(request.POST or None, instance=call, **_call_form_kwargs(request))
     form.fields["school"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:
-            call_update(call=call, data=form.call_data(), by=request.user)
+            call_update(
+                call=call,
+                data=form.call_data(),
+                reason=form.cleaned_data[CORRECTION_REASON],
+                by=request.user,
+            )
         except IncidentError as error:
             _show_error(request, form, error)
         else:
@@ -317,7 +340,7 @@ def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "incidents/form_page.html",
         {
             "form": form,
-            "title": _("Edit call"),
+            "title": _("Correct the call"),
             "back_url": reverse("incidents:call_detail", args=[call.pk]),
         },
     )
@@ -373,14 +396,19 @@ def student_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) ->
     is looked up through the user's scope."""
     call = selectors.get_call_for_user(request, pk)
     student = selectors.get_student_of_call(call, student_pk)
-    form = StudentForm(
+    form = StudentCorrectForm(
         request.POST or None,
         instance=student,
         deciders=_deciders_for_scope(request, call.school),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            student_update(student=student, data=form.cleaned_data, by=request.user)
+            student_update(
+                student=student,
+                data=form.cleaned_data,
+                reason=form.cleaned_data[CORRECTION_REASON],
+                by=request.user,
+            )
         except IncidentError as error:
             _show_error(request, form, error)
         else:
@@ -391,9 +419,50 @@ def student_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) ->
         "incidents/form_page.html",
         {
             "form": form,
-            "title": _("Edit a student on the call"),
+            "title": _("Correct a student on the call"),
             "back_url": reverse("incidents:call_detail", args=[call.pk]),
         },
+    )
+
+
+def _void_view(
+    request: AuthenticatedHttpRequest, *, record: Any, service: Any, back_url: str, title: str
+) -> HttpResponse:
+    """Ask why, then void `record` through `service(reason=..., by=...)`: it stays on record."""
+    form = RecordVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(record, reason=form.cleaned_data["reason"], by=request.user)
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Voided. The record stays, struck through, with why."))
+            return redirect(back_url)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": _(
+                "Void only a record entered in error. It is never deleted: it stays on the call, "
+                "struck through with the reason, and counts for nothing in figures and reports."
+            ),
+            "submit_label": _("Void"),
+            "back_url": back_url,
+        },
+    )
+
+
+def student_void_view(request: AuthenticatedHttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    call = selectors.get_call_for_user(request, pk)
+    student = selectors.get_student_of_call(call, student_pk)
+    return _void_view(
+        request,
+        record=student,
+        service=lambda record, **kw: student_void(student=record, **kw),
+        back_url=reverse("incidents:call_detail", args=[call.pk]),
+        title=_("Void a student entered on the call in error"),
     )
 
 
@@ -403,11 +472,16 @@ def activity_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     form = ActivityForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
         try:
-            activity_create(call=call, data=form.activity_data(), by=request.user)
+            activity = activity_create(
+                call=call,
+                data=form.activity_data(),
+                violation_confirmed=form.violation_confirmed,
+                by=request.user,
+            )
         except IncidentError as error:
             _show_error(request, form, error)
         else:
-            messages.success(request, _("Law-enforcement activity recorded."))
+            _activity_saved_message(request, activity, _("Law-enforcement activity recorded."))
             return redirect("incidents:call_detail", pk=call.pk)
     return render(
         request,
@@ -418,6 +492,61 @@ def activity_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             "title": _("Record law-enforcement activity"),
             "back_url": reverse("incidents:call_detail", args=[call.pk]),
         },
+    )
+
+
+def _activity_saved_message(request: AuthenticatedHttpRequest, activity: Any, text: str) -> None:
+    if activity.attorney_access_violation:
+        messages.warning(
+            request,
+            _(
+                "Recorded as a violation of juveniles' access to an attorney. The program "
+                "administrator has been told."
+            ),
+        )
+    else:
+        messages.success(request, text)
+
+
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a law-enforcement activity (a mistyped date, say), with the reason (R-12, R-23)."""
+    activity = selectors.get_activity_for_user(request, pk)
+    call = activity.call
+    form = ActivityCorrectForm(request.POST or None, instance=activity, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = activity_correct(
+                activity=activity,
+                data=form.activity_data(),
+                reason=form.cleaned_data[CORRECTION_REASON],
+                violation_confirmed=form.violation_confirmed,
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            _activity_saved_message(request, activity, _("Law-enforcement activity corrected."))
+            return redirect("incidents:call_detail", pk=call.pk)
+    return render(
+        request,
+        "incidents/activity_form.html",
+        {
+            "form": form,
+            "call": call,
+            "title": _("Correct law-enforcement activity"),
+            "back_url": reverse("incidents:call_detail", args=[call.pk]),
+        },
+    )
+
+
+def activity_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.get_activity_for_user(request, pk)
+    return _void_view(
+        request,
+        record=activity,
+        service=lambda record, **kw: activity_void(activity=record, **kw),
+        back_url=reverse("incidents:call_detail", args=[activity.call_id]),
+        title=_("Void law-enforcement activity entered in error"),
     )
 
 
@@ -627,16 +756,18 @@ def intervention_self_initiated(request: AuthenticatedHttpRequest) -> HttpRespon
 def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
     record = selectors.get_intervention_for_user(request, pk)
-    can_respond = record.status == InterventionRequest.Status.OPEN and (
-        scope.is_program_admin
-        or record.school_id in scope.school_ids(Role.PRINCIPAL, Role.SAFETY_STAFF)
+    responder = scope.is_program_admin or record.school_id in scope.school_ids(
+        Role.PRINCIPAL, Role.SAFETY_STAFF
     )
+    can_respond = record.status == InterventionRequest.Status.OPEN and responder
+    can_correct = record.status == InterventionRequest.Status.RESPONDED and responder
     return render(
         request,
         "incidents/intervention_detail.html",
         {
             "record": record,
             "can_respond": can_respond,
+            "can_correct": can_correct,
             "can_withdraw": record.status == InterventionRequest.Status.OPEN
             and (record.requested_by_id == request.user.pk or scope.is_program_admin),
         },
@@ -678,6 +809,57 @@ def intervention_respond_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
         {
             "form": form,
             "title": _("Record the response"),
+            "back_url": reverse("incidents:intervention_detail", args=[record.pk]),
+        },
+    )
+
+
+def intervention_correct_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct the recorded response to a request, with the reason (R-10, R-23)."""
+    scope = request.scope
+    record = selectors.get_intervention_for_user(request, pk, respond=True)
+    if record.status != InterventionRequest.Status.RESPONDED:
+        messages.error(request, _("Only a recorded response can be corrected."))
+        return redirect("incidents:intervention_detail", pk=record.pk)
+    form = RespondCorrectForm(
+        request.POST or None,
+        staff=selectors.staff_for_district(scope),
+        deciders=discipline_deciders(district=scope.district, school=record.school),
+        calls=Call.objects.filter(district=scope.district, school=record.school),
+        initial={
+            "responded_by": record.responded_by,
+            "responded_at": record.responded_at and timezone.localtime(record.responded_at),
+            "outcome": record.outcome,
+            "outcome_notes": record.outcome_notes,
+            "discipline_decided_by": record.discipline_decided_by,
+            "call": record.call,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention_response_correct(
+                request=record,
+                responded_by=data["responded_by"],
+                responded_at=data["responded_at"],
+                outcome=data["outcome"],
+                outcome_notes=data["outcome_notes"],
+                discipline_decided_by=data["discipline_decided_by"],
+                call=data["call"],
+                reason=data[CORRECTION_REASON],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Response corrected."))
+            return redirect("incidents:intervention_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Correct the response"),
             "back_url": reverse("incidents:intervention_detail", args=[record.pk]),
         },
     )
@@ -874,12 +1056,17 @@ def restraint_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 def restraint_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_restraint_report_for_user(request, pk)
-    form = RestraintReportForm(
+    form = RestraintReportCorrectForm(
         request.POST or None, instance=report, **_restraint_form_kwargs(request)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            restraint_report_update(report=report, data=form.report_data(), by=request.user)
+            restraint_report_update(
+                report=report,
+                data=form.report_data(),
+                reason=form.cleaned_data[CORRECTION_REASON],
+                by=request.user,
+            )
         except IncidentError as error:
             _show_error(request, form, error)
         else:
@@ -890,7 +1077,7 @@ def restraint_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "incidents/form_page.html",
         {
             "form": form,
-            "title": _("Edit restraint or isolation report"),
+            "title": _("Correct the restraint or isolation report"),
             "back_url": reverse("incidents:restraint_detail", args=[report.pk]),
         },
     )
@@ -908,7 +1095,7 @@ def _incident_calls(request: AuthenticatedHttpRequest, form: CallFilterForm) -> 
     calls = selectors.calls_for_scope(request.scope).recorded().incidents()
     calls = form.apply(calls, paths=CALL_PATHS)
     return calls.select_related("school").prefetch_related(
-        Prefetch("students", queryset=StudentInvolved.objects.order_by("pk"))
+        Prefetch("students", queryset=StudentInvolved.objects.live().order_by("pk"))
     )
 
 
@@ -924,11 +1111,17 @@ def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _filter_form(request)
     calls = _incident_calls(request, form)
     interventions = _incident_interventions(request, form)[:200]
+    listed = _list_context(request, calls, "incidents/_incident_calls.html")
+    # The page lists students with their demographics: a disclosure (`srp.disclosure`).
+    shown = StudentInvolved.objects.filter(call_id__in=listed["page"].ids_query).count()
+    disclosure_record(
+        request, what=_("Incidents list"), record_type="incidents.studentinvolved", rows=shown
+    )
     return render(
         request,
         "incidents/incident_list.html",
         {
-            **_list_context(request, calls, "incidents/_incident_calls.html"),
+            **listed,
             "interventions_html": cached_rows_html(
                 scope=request.scope,
                 template_name="incidents/_incident_interventions.html",
@@ -983,8 +1176,8 @@ def incident_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     calls = _incident_calls(request, form).order_by()
     count = (
-        StudentInvolved.objects.filter(call__in=calls.values("pk")).count()
-        + calls.filter(students__isnull=True).count()
+        StudentInvolved.objects.live().filter(call__in=calls.values("pk")).count()
+        + calls.exclude(students__voided_at__isnull=True).count()
         + _incident_interventions(request, form).count()
     )
     disclosure_record(
@@ -1054,6 +1247,46 @@ def agency_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         request,
         "incidents/agency_request_detail.html",
         {"record": record, "can_answer": can_answer},
+    )
+
+
+def agency_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct a logged request, with the reason; the program administrator or the person who
+    logged it (the only ones who see it) may (R-15, R-23)."""
+    record = selectors.get_agency_request_for_user(request, pk)
+    form = AgencyRequestCorrectForm(
+        request.POST or None,
+        instance=record,
+        schools=selectors.schools_for_writing(request.scope),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency_request_correct(
+                record=record,
+                data=form.request_data(),
+                reason=form.cleaned_data[CORRECTION_REASON],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Request corrected."))
+            return redirect("incidents:agency_request_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Correct the request from %(agency)s") % {"agency": record.agency},
+            "back_url": reverse("incidents:agency_request_detail", args=[record.pk]),
+        },
+    )
+
+
+def agency_request_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    record = selectors.get_agency_request_for_user(request, pk)
+    return render_history(
+        request, record, back_url=reverse("incidents:agency_request_detail", args=[pk])
     )
 
 

@@ -130,6 +130,7 @@ def test_the_batch_is_the_audit_record_of_an_import(world, roster, client_for):
             "responding_staff": call.responding_staff_id,
             "outcome": "report_taken",
             "narrative": "",
+            "correction_reason": "The agency's report was taken after the import.",
         },
     )
     assert response.status_code == 302

@@ -22,8 +22,8 @@ def test_every_message_has_a_spanish_translation():
 def test_new_workflow_strings_are_served_in_spanish():
     with translation.override("es"):
         assert translation.gettext("Answer or refuse") == "Responder o rechazar"
-        assert translation.gettext("Edit a student on the call") == (
-            "Editar un estudiante de la llamada"
+        assert translation.gettext("Correct a student on the call") == (
+            "Corregir un estudiante de la llamada"
         )
         assert translation.gettext("SHA-256 of the file") == "SHA-256 del archivo"
         assert "llamadas" in translation.ngettext("%(n)s call", "%(n)s calls", 3)

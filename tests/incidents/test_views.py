@@ -170,7 +170,7 @@ def test_read_only_roles_cannot_write_calls(world, roster, client_for):
 def test_edit_and_void_a_call(world, calls, client_for, roster):
     a, b, _other = calls
     client = client_for(world.principal_a)
-    data = call_post(world, roster, reason="theft")
+    data = call_post(world, roster, reason="theft", correction_reason="It was a theft.")
     response = client.post(reverse("incidents:call_edit", args=[a.pk]), data)
     assert response.status_code == 302
     a.refresh_from_db()
