@@ -489,7 +489,7 @@ def activities_section(
     """Law-enforcement activities by kind, and juveniles' attorney-access compliance (R-12)."""
     activities = (
         LawEnforcementActivity.objects.in_school_year(school_year)
-        .filter(call__status=Call.Status.RECORDED)
+        .recorded()  # a recorded call, and not voided as entered in error
         .filter(_school_filter(school_ids, "call__school_id"))
     )
     section: dict[str, Any] = {
@@ -503,12 +503,18 @@ def activities_section(
         if row["on_premises"]:
             section["on_premises"] += row["n"]
     required = activities.needing_attorney_access()
+    # A contact recorded as a violation (R-12) is never compliant, whatever else it records.
     access_given = Q(
         attorney_access_at__isnull=False,
         attorney_access_before_waiver=True,
         attorney_access_method__in=LawEnforcementActivity.AccessMethod.values,
+        attorney_access_violation=False,
     )
-    exception = ~Q(attorney_exception="") & ~Q(attorney_exception_reason="")
+    exception = (
+        ~Q(attorney_exception="")
+        & ~Q(attorney_exception_reason="")
+        & Q(attorney_access_violation=False)
+    )
     counts = required.aggregate(
         required=Count("pk"),
         access_given=Count("pk", filter=access_given),
