@@ -62,6 +62,13 @@ def test_a_refused_view_logs_nothing(world, call, client_for):
     assert not DisclosureLog.objects.exists()
 
 
+def test_the_incidents_list_of_students_is_logged(world, call, client_for):
+    response = client_for(world.admin).get(reverse("incidents:incident_list"))
+    assert response.status_code == 200
+    row = only_row(user=world.admin)
+    assert (row.action, row.record_type, row.rows) == ("viewed", "incidents.studentinvolved", 2)
+
+
 @pytest.mark.parametrize(
     "name", ["call_export", "incident_export", "activity_export", "intervention_export",
              "restraint_export"]
