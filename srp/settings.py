@@ -260,6 +260,8 @@ CSRF_COOKIE_SECURE = env_switch("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_count("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_switch("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_switch("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Probes from the load balancer or orchestrator speak plain HTTP to the app server itself.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 BEHIND_PROXY = env_switch("BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -297,6 +299,9 @@ RATELIMIT_SECOND_FACTOR = env.str("RATELIMIT_SECOND_FACTOR", default="10/15m")
 RATELIMIT_VIEW = "srp.views.ratelimited"
 # The same client address as the sign-in lockout; never a raw header that could fail to parse.
 RATELIMIT_IP_META_KEY = "srp.client_ip.client_ip"
+
+# /health/ready reports the outbox as stale when an unsent email is older than this.
+HEALTH_OUTBOX_MAX_AGE_SECONDS = env_count("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=1800)
 
 # The benchmark's floor view is served only when this is set (see bench/).
 BENCHMARK_FLOOR_VIEW = env.bool("BENCHMARK_FLOOR_VIEW", default=False)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from srp import account_views, audit_views, outbox_views, views
+from srp import account_views, audit_views, health, outbox_views, views
 from srp.forms import SignInForm
 
 srp_patterns = (
@@ -72,6 +72,8 @@ account_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("", include(srp_patterns)),
     path("account/", include(account_patterns)),
     path(

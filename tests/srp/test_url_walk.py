@@ -13,7 +13,7 @@ PUBLIC_PREFIXES = (
     "/i18n/",  # language switch
     "/static/",
 )
-PUBLIC_EXACT = {"/", "/health/", "/bench/floor/"}
+PUBLIC_EXACT = {"/", "/health/", "/health/live", "/health/ready", "/bench/floor/"}
 # Patterns that are not views of ours: the Django admin has its own login.
 SKIP_PREFIXES = ("/ops/admin/",)
 
