@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (srp/logging.py), and one access line.
+    "srp.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "srp.middleware.SecurityHeadersMiddleware",
@@ -306,12 +308,34 @@ HEALTH_OUTBOX_MAX_AGE_SECONDS = env_count("HEALTH_OUTBOX_MAX_AGE_SECONDS", defau
 # The benchmark's floor view is served only when this is set (see bench/).
 BENCHMARK_FLOOR_VIEW = env.bool("BENCHMARK_FLOOR_VIEW", default=False)
 
+# One JSON object per line (or text with LOG_FORMAT=text, the default with DEBUG on), each with
+# the request's id; email addresses and telephone numbers are scrubbed on the way out. Code logs
+# record numbers and counts, never names, addresses, narratives or student numbers.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT is {LOG_FORMAT!r}: write json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "srp.logging.RequestIdFilter"},
+        "personal_data": {"()": "srp.logging.PersonalDataFilter"},
+    },
+    "formatters": {
+        "json": {"()": "srp.logging.JsonFormatter"},
+        "text": {"()": "srp.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # One line per request; LOG_REQUESTS=false leaves them to nginx's access log.
+        "srp.request": {"level": "INFO" if env.bool("LOG_REQUESTS", default=True) else "WARNING"},
         "django.security.DisallowedHost": {"level": "ERROR"},
         # 403 and 404 are answers, not faults; real errors (500) are still logged.
         "django.request": {"level": "ERROR"},
@@ -320,3 +344,16 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
     },
 }
+
+# Error reports to Sentry (pip install '.[sentry]'): personal data off, events scrubbed by
+# srp.logging.sentry_before_send.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from srp.logging import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
