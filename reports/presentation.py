@@ -544,7 +544,53 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
         )
     ]
     sections.append(section)
+    if report.get("closed_at"):
+        sections.append(_revisions_section(report))
     return sections
+
+
+def _revisions_section(report: dict[str, Any]) -> Section:
+    """What changed after the year was closed (issue #13): who, when, what and why internally;
+    when, which record and which fields on public outputs."""
+    public = bool(report["public"])
+    closed_on = str(report["closed_at"])[:10]
+    section = Section(
+        "revisions",
+        _("Revisions since the year was closed"),
+        intro=_(
+            "The year was closed on %(day)s: its figures are final. Each change made since to a "
+            "record this report counts is listed here, with its reason."
+        )
+        % {"day": closed_on},
+    )
+    revisions = report.get("revisions") or []
+    section.empty = not revisions
+    section.empty_message = _("No record of this year has changed since it was closed.")
+
+    def what(revision: dict[str, Any]) -> str:
+        changes = []
+        for change in revision["changes"]:
+            if change["old"] or change["new"]:
+                changes.append(f"{change['field']}: {change['old']} → {change['new']}")
+            else:
+                changes.append(change["field"])
+        return f"{revision['action']}" + (f" ({'; '.join(changes)})" if changes else "")
+
+    if public:
+        columns = [_("When"), _("Record"), _("What changed")]
+        rows = [[r["when"], r["record_type"], what(r)] for r in revisions]
+    else:
+        columns = [_("When"), _("Who"), _("Record"), _("What changed"), _("Reason")]
+        rows = [[r["when"], r["who"], r["record"], what(r), r["reason"] or "—"] for r in revisions]
+    section.tables = [
+        Table(
+            key="revisions",
+            title=_("Changes after closing"),
+            columns=columns,
+            rows=rows,
+        )
+    ]
+    return section
 
 
 def _under_review(pending: dict[str, Any] | None) -> str:

@@ -159,6 +159,18 @@ def public_report(report: dict[str, Any]) -> dict[str, Any]:
 
     system.apply(public, threshold)
 
+    # Revisions after closing: when, which kind of record and which fields, never the values,
+    # the reason or who (they can describe a student or name staff).
+    public["revisions"] = [
+        {
+            "when": revision["when"],
+            "record_type": revision["record_type"],
+            "action": revision["action"],
+            "changes": [{"field": c["field"], "old": "", "new": ""} for c in revision["changes"]],
+        }
+        for revision in report.get("revisions", [])
+    ]
+
     # Derived figures follow the counts they come from.
     for row in public["change"]["rows"].values():
         if is_suppressed(row["current"]) or is_suppressed(row["previous"]):

@@ -59,6 +59,7 @@ from incidents.models import (
     StudentOutcome,
 )
 from notices.selectors import DONE, DUE, LATE, delivery_statuses
+from reports.revisions import revisions_since_close
 from srp.models import District, Enrollment, School, SchoolYear
 
 GRADE_BANDS: dict[str, tuple[str, ...]] = {
@@ -786,4 +787,11 @@ def annual_report(
         "change": change_section(
             current_totals, previous_year_totals(school_year=previous_year, school_ids=school_ids)
         ),
+        # A closed year's figures are final; what changed after closing is listed, never silent.
+        "closed_at": (
+            timezone.localtime(school_year.closed_at).isoformat(timespec="minutes")
+            if school_year.closed_at
+            else None
+        ),
+        "revisions": revisions_since_close(school_year=school_year, school_ids=school_ids),
     }

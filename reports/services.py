@@ -12,6 +12,7 @@ from reports.models import BoardPacket, PublishedReport
 from reports.packages import board_packet_contents
 from reports.public import public_report
 from reports.selectors import annual_report
+from srp.cache import data_changed
 from srp.models import District, SchoolYear, User
 from srp.rules import RuleError
 
@@ -53,6 +54,12 @@ def report_publish(
         )
         _check(existing.status if existing else None, PublishedReport.Status.PUBLISHED)
         report = existing or PublishedReport(district=district, school_year=school_year)
+        # Publishing a closed year again (after its revisions) makes the next revision.
+        revision = 1
+        if existing is not None and school_year.closed_at is not None:
+            revision = int(existing.snapshot.get("revision") or 1) + 1
+        snapshot["revision"] = revision
+        snapshot["published_on"] = timezone.localdate().isoformat()
         report.status = PublishedReport.Status.PUBLISHED
         report.snapshot = snapshot
         report.partial = bool(snapshot["partial"])
@@ -149,3 +156,48 @@ def _check_packet(current: str | None, new: str) -> None:
         if current is None:
             raise ReportError(_("This year's board packet has not been released to the board."))
         raise ReportError(_("This year's board packet is already withdrawn from the board."))
+
+
+# Closing a school year ------------------------------------------------------------------------
+def school_year_close(*, school_year: SchoolYear, by: User) -> SchoolYear:
+    """Close a school year once its annual report is published: its figures are final.
+
+    Preconditions: the year has ended, its report is on the public page, and it is not closed
+    yet. Effects: `closed_at`/`closed_by` are set (kept in the year's history); from now on
+    every change to a record the year's report counts is listed in the report as a revision
+    (`reports.revisions`), and publishing again makes the next revision of the public snapshot.
+    """
+    with transaction.atomic():
+        year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+        if year.closed_at is not None:
+            raise ReportError(_("The %(year)s school year is already closed.") % {"year": year})
+        if not year.is_finished():
+            raise ReportError(
+                _("The %(year)s school year has not ended yet: it can be closed once it is over.")
+                % {"year": year}
+            )
+        published = PublishedReport.objects.filter(
+            district_id=year.district_id,
+            school_year=year,
+            status=PublishedReport.Status.PUBLISHED,
+        ).first()
+        if published is None:
+            raise ReportError(
+                _("Publish the %(year)s annual report before closing the year.") % {"year": year}
+            )
+        if published.partial:
+            raise ReportError(
+                _(
+                    "The published %(year)s report was drawn before the year ended: publish it "
+                    "again with the whole year's figures, then close the year."
+                )
+                % {"year": year}
+            )
+        year.closed_at = timezone.now()
+        year.closed_by = by
+        year._history_user = by  # type: ignore[attr-defined]
+        year._change_reason = "school year closed"  # type: ignore[attr-defined]
+        year.save(update_fields=["closed_at", "closed_by"])
+        data_changed(year.district_id)  # the cached reports now carry their revisions section
+    school_year.closed_at, school_year.closed_by = year.closed_at, year.closed_by
+    return year

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<str:label>/board-packet/release/", views.packet_release, name="packet_release"),
     path("<str:label>/board-packet/withdraw/", views.packet_withdraw, name="packet_withdraw"),
     path("<str:label>/board-packet/history/", views.packet_history, name="packet_history"),
+    path("<str:label>/close/", views.close_year, name="close"),
 ]

@@ -36,6 +36,7 @@ from reports.services import (
     board_packet_withdraw,
     report_publish,
     report_withdraw,
+    school_year_close,
 )
 from srp.cache import cached_figures
 from srp.cache import public as public_audience
@@ -469,3 +470,29 @@ def packet_history(request: AuthenticatedHttpRequest, label: str) -> HttpRespons
         back_url=reverse("reports:detail", kwargs={"label": label}),
         title=_("Board packet history: %(year)s") % {"year": label},
     )
+
+
+# Closing the year -----------------------------------------------------------------------------
+@require_POST
+def close_year(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
+    """The program administrator closes a year whose report is published (with confirmation on
+    the report page); a refusal is shown as the page's message."""
+    scope = request.scope
+    scope.require(*READERS)  # others get 403 before the year is looked up
+    year = _get_year(request, label)
+    if not scope.is_program_admin:
+        raise PermissionDenied
+    try:
+        school_year_close(school_year=year, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "The %(year)s school year is closed. Any later change to its records is listed "
+                "in the report as a revision."
+            )
+            % {"year": year.label},
+        )
+    return redirect("reports:detail", label=year.label)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from complaints import services as complaint_services
 from complaints.models import Complaint
-from reports.services import report_publish
+from reports.services import board_packet_release, report_publish
 from srp import cache as figures
 from srp.registry import registry
 from srp.roles import Role
@@ -125,6 +125,7 @@ class Cast:
         CallFactory(school=world.other_school)
         complaint(world, district=world.other_district, school=world.other_school)
         report_publish(district=d, school_year=year, by=world.admin)
+        board_packet_release(district=d, school_year=year, by=world.admin)  # the public packet
 
         self.clients: dict[str, Client] = {}
         for name, user in self.people.items():
