@@ -75,6 +75,16 @@ def test_sro_corrects_an_outcome_and_the_admin_sees_it_and_is_logged(browser, li
     expect(row).to_contain_text("Viewed")
     shot(page, "access-log")
     assert axe_violations(page) == [], describe_violations(axe_violations(page))
+    # The audit history for an auditor: a period and a record type, downloaded as CSV.
+    page.get_by_role("link", name="Audit history").first.click()
+    page.wait_for_url(f"{live_server.url}/district/audit/")
+    expect(page.get_by_label("Record type")).to_be_visible()
+    shot(page, "audit-history")
+    assert axe_violations(page) == [], describe_violations(axe_violations(page))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the audit history (CSV)").click()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Outcome for this student,Arrest,Citation" in body
     assert DisclosureLog.objects.filter(
         user=world.admin, record_type="incidents.call", record_id=str(call.pk)
     ).exists()
