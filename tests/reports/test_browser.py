@@ -119,3 +119,36 @@ def test_admin_releases_the_board_packet_and_the_board_member_reads_it(
     assert violations == [], describe_violations(violations)
     shoot(reader, "board-index-desktop")
     board.close()
+
+
+def test_admin_closes_the_year_and_a_later_correction_is_a_revision(page, live_server, world):
+    """Issue #13 item 6: publish, close the year (confirmed), correct a call, see the revision."""
+    from incidents.models import Call
+    from incidents.services import call_void
+
+    known = dataset.build(world, calls=20)
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server, world.admin)
+    page.goto(f"{live_server.url}/reports/{dataset.YEAR}/")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Close the year").click()
+    page.wait_for_load_state()
+    assert any("Close the 2025-26 school year?" in message for message in dialogs)
+    expect(page.get_by_text("The 2025-26 school year is closed.")).to_be_visible()
+    call = Call.objects.recorded().in_school_year(known.year).first()
+    call_void(call=call, reason="Entered twice by mistake", by=world.admin)
+    page.reload()
+    section = page.locator("#section-revisions")
+    heading = section.get_by_role("heading", name="Revisions since the year was closed")
+    expect(heading).to_be_visible()
+    expect(section.get_by_role("cell", name="Entered twice by mistake", exact=True)).to_be_visible()
+    page.wait_for_timeout(500)
+    violations = axe_violations(page)
+    assert violations == [], describe_violations(violations)
+    page.locator("#close-title").scroll_into_view_if_needed()
+    shoot(page, "closed-year-card")
+    section.scroll_into_view_if_needed()
+    shoot(page, "revisions-section")
