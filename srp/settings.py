@@ -302,6 +302,10 @@ RATELIMIT_VIEW = "srp.views.ratelimited"
 # The same client address as the sign-in lockout; never a raw header that could fail to parse.
 RATELIMIT_IP_META_KEY = "srp.client_ip.client_ip"
 
+# manage.py run_worker: the daily reminders from this local time; emails sent per pass.
+WORKER_REMINDERS_AT = env.str("WORKER_REMINDERS_AT", default="06:15")
+WORKER_BATCH_SIZE = env_count("WORKER_BATCH_SIZE", default=50)
+
 # /health/ready reports the outbox as stale when an unsent email is older than this.
 HEALTH_OUTBOX_MAX_AGE_SECONDS = env_count("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=1800)
 
