@@ -23,7 +23,7 @@ class NoticesConfig(AppConfig):
         )
         from srp.roles import Role
 
-        readers = frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER})
+        readers = frozenset({Role.PROGRAM_ADMIN, Role.PRINCIPAL})
         registry.add_nav_item(
             NavItem(_("Notices"), "notices:index", readers, order=40, active_prefix="/notices/")
         )

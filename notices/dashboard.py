@@ -14,15 +14,11 @@ from srp.roles import Role
 
 def notices_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
-    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL)
     year = district.current_school_year()
     if year is None:
         return None
-    school_ids = (
-        None
-        if scope.is_program_admin or scope.has(Role.BOARD_MEMBER)
-        else scope.school_ids(Role.PRINCIPAL)
-    )
+    school_ids = None if scope.is_program_admin else scope.school_ids(Role.PRINCIPAL)
     statuses = delivery_statuses(district=district, school_year=year, school_ids=school_ids)
     counts = {state: sum(1 for s in statuses if s.state == state) for state in (DONE, DUE, LATE)}
     return {

@@ -53,7 +53,9 @@ from srp.models import School, SchoolYear
 from srp.roles import Role
 from srp.uploads import serve_upload
 
-READ_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+# Board members read what is published (reports, adopted agreements, a released board packet,
+# whose notice delivery record is frozen in it), not the working pages (SPEC §1).
+READ_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL)
 WRITE_ROLES = (Role.PROGRAM_ADMIN, Role.PRINCIPAL)
 
 
@@ -65,14 +67,12 @@ def _require_admin(request: AuthenticatedHttpRequest) -> None:
 def get_school_for_user(
     request: AuthenticatedHttpRequest, pk: int, *, write: bool = False
 ) -> School:
-    """A school of the active district the user may see (board: all) or write (their own).
+    """A school of the active district the user may see or write (principals: their own).
 
     403 for roles that may not do this at all; 404 for a school outside their reach.
     """
     scope = request.scope
     scope.require(*(WRITE_ROLES if write else READ_ROLES))
-    if not write and scope.has(Role.BOARD_MEMBER) and not scope.has(*WRITE_ROLES):
-        return get_object_or_404(School, pk=pk, district=scope.district)
     return scope.get_school(pk, Role.PRINCIPAL)
 
 
@@ -95,8 +95,7 @@ def get_delivery_for_user(
         pk=pk,
         school__district=scope.district,
     )
-    board_reader = not write and scope.has(Role.BOARD_MEMBER)
-    if not (board_reader or scope.covers_school(delivery.school_id, Role.PRINCIPAL)):
+    if not scope.covers_school(delivery.school_id, Role.PRINCIPAL):
         raise Http404
     return delivery
 
@@ -109,7 +108,7 @@ def _language_or_404(code: str) -> str:
 
 def _visible_school_ids(request: AuthenticatedHttpRequest) -> frozenset[int] | None:
     scope = request.scope
-    if scope.is_program_admin or scope.has(Role.BOARD_MEMBER):
+    if scope.is_program_admin:
         return None
     return scope.school_ids(Role.PRINCIPAL)
 

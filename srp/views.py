@@ -189,9 +189,9 @@ def district_history(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def school_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
-    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
+    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL)
     schools = School.objects.filter(district=district)
-    if not scope.has(Role.PROGRAM_ADMIN, Role.BOARD_MEMBER):
+    if not scope.is_program_admin:
         schools = schools.filter(pk__in=scope.school_ids(Role.PRINCIPAL))
     year = district.current_school_year()
     schools = schools.prefetch_related(
@@ -206,11 +206,8 @@ def school_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     scope = request.scope
-    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL, Role.BOARD_MEMBER)
-    if scope.has(Role.BOARD_MEMBER) and not scope.is_program_admin:
-        school = get_object_or_404(School, pk=pk, district=district)
-    else:
-        school = scope.get_school(pk, Role.PRINCIPAL)
+    district = scope.require(Role.PROGRAM_ADMIN, Role.PRINCIPAL)
+    school = scope.get_school(pk, Role.PRINCIPAL)
     enrollments = school.enrollments.select_related("school_year").order_by(
         "-school_year__starts_on"
     )

@@ -48,9 +48,12 @@ def test_only_program_admins_manage_the_district(world, client_for, persona):
     assert world.district.name == "Cascade Valley SD"
 
 
-def test_board_member_reads_schools_but_cannot_edit(world, client_for):
+def test_board_member_reads_no_school_pages(world, client_for):
+    """Board members read published reports, adopted agreements and released board packets,
+    nothing else (issue #11)."""
     c = client_for(world.board)
-    assert c.get(reverse("srp:school_detail", args=[world.school_b.pk])).status_code == 200
+    assert c.get(reverse("srp:school_list")).status_code == 403
+    assert c.get(reverse("srp:school_detail", args=[world.school_b.pk])).status_code == 403
     response = c.post(reverse("srp:school_detail", args=[world.school_b.pk]), {"students": 1})
     assert response.status_code == 403
 
@@ -80,7 +83,8 @@ def test_user_with_roles_in_two_districts_switches_between_them(world, client_fo
     )
     assert response.status_code == 302 and response["Location"] == reverse("srp:dashboard")
     assert c.get(reverse("srp:people_list")).status_code == 403  # now a board member only
-    assert "Orchard High" in c.get(reverse("srp:school_list")).content.decode()
+    assert c.get(reverse("srp:school_list")).status_code == 403  # board members read reports
+    assert "Orchard Hills SD" in c.get(reverse("srp:dashboard")).content.decode()
 
 
 def test_scope_collects_roles_and_schools(world):
