@@ -287,7 +287,8 @@ def _unpack_row(packed: int) -> int:
 
 
 def _recorded_refs(district: District, refs: Iterable[str]) -> Iterator[str]:
-    """Those of `refs` already used by a call of `district`, asked in chunks."""
+    """Those of `refs` already used by a recorded call of `district` (a voided call's number
+    is free again), asked in chunks."""
     refs = iter(refs)
     size = 20_000 if connection.vendor == "postgresql" else 500
     while chunk := list(itertools.islice(refs, size)):
@@ -296,13 +297,15 @@ def _recorded_refs(district: District, refs: Iterable[str]) -> Iterator[str]:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT call_ref FROM {connection.ops.quote_name(Call._meta.db_table)} "  # noqa: S608
-                    "WHERE district_id = %s AND call_ref = ANY(%s)",
+                    "WHERE district_id = %s AND call_ref = ANY(%s) AND status = 'recorded'",
                     [district.pk, chunk],
                 )
                 yield from (r[0] for r in cursor.fetchall())
         else:
-            yield from Call.objects.filter(district=district, call_ref__in=chunk).values_list(
-                "call_ref", flat=True
+            yield from (
+                Call.objects.recorded()
+                .filter(district=district, call_ref__in=chunk)
+                .values_list("call_ref", flat=True)
             )
 
 

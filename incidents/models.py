@@ -178,6 +178,18 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    # The batch stays as first written; an import of the wrong file is voided with its calls.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("why it was voided"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -292,9 +304,11 @@ class Call(models.Model):
             ),
         ]
         constraints = [
+            # Among recorded calls: a call voided as entered in error frees its number for the
+            # call entered again (by hand or from a corrected file).
             models.UniqueConstraint(
                 fields=["district", "call_ref"],
-                condition=~Q(call_ref=""),
+                condition=~Q(call_ref="") & Q(status="recorded"),
                 name="call_unique_ref_per_district",
             ),
             models.CheckConstraint(

@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_update_with_history
 
 from agreements.models import StaffMember
 from incidents.models import (
     ATTORNEY_ACCESS_FROM,
     AgencyInformationRequest,
     Call,
+    ImportBatch,
     InterventionBasis,
     InterventionOutcome,
     InterventionRequest,
@@ -26,6 +28,7 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
+from srp.cache import data_changed
 from srp.models import Membership, School
 from srp.outbox import email_queue
 from srp.roles import Role
@@ -193,7 +196,7 @@ def call_create(
     _validate_students(students, district=district, school=school)
     ref = (data.get("call_ref") or "").strip()
     with transaction.atomic():
-        if ref and Call.objects.filter(district=district, call_ref=ref).exists():
+        if ref and Call.objects.recorded().filter(district=district, call_ref=ref).exists():
             raise IncidentError(
                 _("A call with this agency call number is already recorded."),
                 {"call_ref": _("A call with this agency call number is already recorded.")},
@@ -227,7 +230,8 @@ def call_update(*, call: Call, data: dict[str, Any], reason: str, by: User) -> C
         call = Call.objects.select_for_update().get(pk=call.pk)
         if (
             ref
-            and Call.objects.filter(district_id=call.district_id, call_ref=ref)
+            and Call.objects.recorded()
+            .filter(district_id=call.district_id, call_ref=ref)
             .exclude(pk=call.pk)
             .exists()
         ):
@@ -311,6 +315,39 @@ def call_void(*, call: Call, reason: str, by: User) -> Call:
         call.void_reason = reason[:300]
         _save(call, by=by, reason=reason[:300], update_fields=["status", "void_reason"])
     return call
+
+
+def import_batch_void(*, batch: ImportBatch, reason: str, by: User) -> ImportBatch:
+    """Void an import of the wrong file: the batch (the audit record, kept as first written)
+    and every call it gave that is still recorded are voided with the reason; nothing is
+    deleted, and the calls' numbers are free for a corrected file. Each call's history names
+    who and why."""
+    reason = _reason(reason, field="reason")
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.IMPORTED:
+            raise IncidentError(_("Nothing was imported from this file."))
+        if locked.voided_at is not None:
+            raise IncidentError(_("This import is already voided."))
+        calls = list(locked.calls.select_for_update().filter(status=Call.Status.RECORDED))
+        for call in calls:
+            call.status = Call.Status.VOIDED
+            call.void_reason = reason
+        bulk_update_with_history(
+            calls,
+            Call,
+            ["status", "void_reason"],
+            batch_size=1000,
+            default_user=by,
+            default_change_reason=reason,
+        )
+        locked.voided_at = timezone.now()
+        locked.voided_by = by
+        locked.void_reason = reason
+        _save(locked, by=by, reason=reason)
+        # The calls were written without signals: their district's figures are stale now.
+        data_changed(locked.district_id)
+    return locked
 
 
 # Law-enforcement activity ---------------------------------------------------------------------
@@ -402,7 +439,14 @@ def check_attorney_access(
             "juveniles' access to an attorney; the program administrator is told."
         )
     if errors and (not attorney or not violation_confirmed or len(errors) > len(attorney)):
-        raise IncidentError(str(ATTORNEY_RULE_MESSAGE), errors)
+        message = str(ATTORNEY_RULE_MESSAGE)
+        if attorney and not violation_confirmed and len(errors) == len(attorney) + 1:
+            # Only the attorney access is missing: say so, and how to record what happened.
+            message = _(
+                "The record shows no access to an attorney before any waiver of rights, nor an "
+                "exception. Correct the record, or confirm below that this is what happened."
+            )
+        raise IncidentError(message, errors)
     return bool(attorney)
 
 
@@ -1033,6 +1077,7 @@ def agency_request_answer(
 __all__ = [
     "activity_correct",
     "activity_void",
+    "import_batch_void",
     "agency_request_correct",
     "attorney_access_problems",
     "intervention_response_correct",

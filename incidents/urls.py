@@ -72,4 +72,5 @@ urlpatterns = [
     ),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/void/", views.import_void, name="import_void"),
 ]

@@ -71,6 +71,7 @@ from incidents.services import (
     call_update,
     call_void,
     discipline_deciders,
+    import_batch_void,
     intervention_request_create,
     intervention_respond,
     intervention_response_correct,
@@ -426,7 +427,13 @@ def student_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) ->
 
 
 def _void_view(
-    request: AuthenticatedHttpRequest, *, record: Any, service: Any, back_url: str, title: str
+    request: AuthenticatedHttpRequest,
+    *,
+    record: Any,
+    service: Any,
+    back_url: str,
+    title: str,
+    intro: str = "",
 ) -> HttpResponse:
     """Ask why, then void `record` through `service(reason=..., by=...)`: it stays on record."""
     form = RecordVoidForm(request.POST or None)
@@ -444,7 +451,8 @@ def _void_view(
         {
             "form": form,
             "title": title,
-            "intro": _(
+            "intro": intro
+            or _(
                 "Void only a record entered in error. It is never deleted: it stays on the call, "
                 "struck through with the reason, and counts for nothing in figures and reports."
             ),
@@ -1379,6 +1387,23 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = selectors.get_import_for_user(request, pk)
     return render(request, "incidents/import_detail.html", {"batch": batch})
+
+
+def import_void(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Void an import of the wrong file with its calls (program administrator only)."""
+    batch = selectors.get_import_for_user(request, pk)
+    return _void_view(
+        request,
+        record=batch,
+        service=lambda record, **kw: import_batch_void(batch=record, **kw),
+        back_url=reverse("incidents:import_detail", args=[batch.pk]),
+        title=_("Void the import of %(file)s") % {"file": batch.filename},
+        intro=_(
+            "Void an import only when the wrong file was imported. The import and its calls are "
+            "never deleted: they stay, marked voided with the reason, and count for nothing in "
+            "figures and reports. A corrected file can then be imported."
+        ),
+    )
 
 
 __all__ = ["InterventionOutcome"]

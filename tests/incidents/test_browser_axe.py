@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from incidents.importer import import_calls
@@ -100,12 +101,13 @@ def test_workflow_forms_pass_axe_and_work(page, live_server, world, records):
     page.set_viewport_size(DESKTOP)
     sign_in(page, live_server, world.admin)
 
-    # Edit a student on the call.
+    # Correct a student on the call (a correction says why, issue #13).
     page.goto(f"{live_server.url}/incidents/calls/{call.pk}/")
-    page.get_by_role("link", name="Edit student 1").click()
+    page.get_by_role("link", name="Correct student 1").click()
     page.wait_for_url(f"**/students/{student.pk}/edit/")
     check(page, "student edit")
     page.select_option("#id_grade", "11")
+    page.get_by_label("Reason for the correction").fill("Grade checked with the office.")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"**/incidents/calls/{call.pk}/")
     student.refresh_from_db()
@@ -132,3 +134,44 @@ def test_workflow_forms_pass_axe_and_work(page, live_server, world, records):
     request.refresh_from_db()
     assert request.status == "answered"
     shot(page, "agency-request-answered-desktop")
+
+
+def test_attorney_violation_warning_and_voided_rows_pass_axe(page, live_server, world, records):
+    """Issue #13: the R-12 violation is warned about, then saved after the tick; a voided
+    activity and a voided student stay on the call, struck through with the reason."""
+    call, student = records["call"], records["student"]
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server, world.safety_staff)
+    page.goto(f"{live_server.url}/incidents/calls/{call.pk}/activities/new/")
+    page.select_option("#id_kind", "interrogation")
+    page.select_option("#id_student", str(student.pk))
+    when = timezone.localtime(call.occurred_at).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#id_occurred_at", when)
+    page.check("#id_custodial_interrogation")
+    page.fill("#id_parent_not_notified_reason", "The mother could not be reached.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#attorney-violation-warning")).to_be_visible()
+    shot(page, "activity-attorney-violation-warning-desktop")
+    check(page, "attorney violation warning")
+    page.get_by_label("record the contact as a violation", exact=False).check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/incidents/calls/{call.pk}/")
+    expect(page.get_by_text("Violation: attorney access not respected")).to_be_visible()
+    activity = LawEnforcementActivity.objects.get(kind="interrogation")
+    assert activity.attorney_access_violation
+
+    # Void the earlier interview and the witness, each with its reason.
+    interview = LawEnforcementActivity.objects.get(kind="interview")
+    page.goto(f"{live_server.url}/incidents/activities/{interview.pk}/void/")
+    check(page, "activity void form")
+    page.get_by_label("Why is this record voided?").fill("Recorded on the wrong call.")
+    page.get_by_role("button", name="Void").click()
+    page.wait_for_url(f"**/incidents/calls/{call.pk}/")
+    page.get_by_role("link", name="Void student 2").click()
+    page.get_by_label("Why is this record voided?").fill("Not at the scene.")
+    page.get_by_role("button", name="Void").click()
+    page.wait_for_url(f"**/incidents/calls/{call.pk}/")
+    expect(page.get_by_text("Recorded on the wrong call.")).to_be_visible()
+    expect(page.get_by_text("Not at the scene.")).to_be_visible()
+    shot(page, "call-detail-voided-rows-desktop")
+    check(page, "call detail with voided rows")

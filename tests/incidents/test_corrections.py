@@ -277,3 +277,40 @@ def test_no_hard_delete_in_incidents():
         if "migrations" not in p.parts and ".delete(" in p.read_text()
     ]
     assert offenders == []
+
+
+# An import of the wrong file: the batch stays as first written, voided with its calls ----------
+def test_void_an_import_keeps_its_calls_voided_and_frees_their_numbers(world, roster, client_for):
+    import io
+
+    from incidents.importer import import_calls
+    from incidents.models import ImportBatch
+    from tests.incidents.test_import import make_csv, row
+
+    data = make_csv([row(call_ref="IMP-1"), row(call_ref="IMP-2")])
+    batch = import_calls(
+        io.BytesIO(data), district=world.district, filename="a.csv", by=world.admin
+    )
+    batch = batch.batch
+    url = reverse("incidents:import_void", args=[batch.pk])
+    assert client_for(world.outsider).post(url, {"reason": "x"}).status_code == 404
+    assert client_for(world.principal_a).post(url, {"reason": "x"}).status_code == 403
+    client = client_for(world.admin)
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    assert client.post(url, {"reason": "The October file was imported twice."}).status_code == 302
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.voided_by == world.admin
+    calls = Call.objects.filter(import_batch=batch)
+    assert calls.count() == 2 and set(calls.values_list("status", flat=True)) == {"voided"}
+    change = calls.first().history.first()
+    assert change.history_user == world.admin
+    assert change.history_change_reason == "The October file was imported twice."
+    assert annual_report(district=world.district, school_year=world.year)["calls"]["total"] == 0
+    page = client.get(reverse("incidents:import_detail", args=[batch.pk])).content.decode()
+    assert 'id="import-voided"' in page and "imported twice" in page
+    # The corrected file goes in with the same call numbers.
+    again = import_calls(
+        io.BytesIO(data), district=world.district, filename="b.csv", by=world.admin
+    )
+    assert again.ok and Call.objects.recorded().filter(call_ref="IMP-1").count() == 1
