@@ -70,9 +70,9 @@ def test_allow_list_names_only_lines_that_exist():
         assert code in (ROOT / relative).read_text(), relative
 
 
-def test_admin_site_deletes_no_agreements_record(world):
-    """The Django admin (/ops/admin/) offers no delete of an agreements record, even to a
-    superuser. (Other apps' admins: see the lead's report.)"""
+def test_admin_site_deletes_no_record(world):
+    """The Django admin (/ops/admin/) offers no delete of a project record, even to a
+    superuser; only sign-in artefacts (second-factor devices, lockouts) may be removed."""
     from django.contrib import admin
     from django.test import RequestFactory
 
@@ -83,9 +83,15 @@ def test_admin_site_deletes_no_agreements_record(world):
     offenders = [
         model._meta.label
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label == "agreements" and model_admin.has_delete_permission(request)
+        if model._meta.app_label in PROJECT_APPS and model_admin.has_delete_permission(request)
     ]
     assert not offenders, offenders
+    guarded = [m for m in admin.site._registry if m._meta.app_label in PROJECT_APPS]
+    assert {m._meta.app_label for m in guarded} >= {"srp", "agreements", "notices"}
+    # The bulk "delete selected" action is gone too.
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label in PROJECT_APPS:
+            assert "delete_selected" not in model_admin.get_actions(request), model._meta.label
 
 
 @pytest.fixture
