@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -304,6 +305,12 @@ RATELIMIT_IP_META_KEY = "srp.client_ip.client_ip"
 
 # manage.py run_worker: the daily reminders from this local time; emails sent per pass.
 WORKER_REMINDERS_AT = env.str("WORKER_REMINDERS_AT", default="06:15")
+try:
+    datetime.time.fromisoformat(WORKER_REMINDERS_AT)
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"WORKER_REMINDERS_AT is {WORKER_REMINDERS_AT!r}: write a time such as 06:15."
+    ) from exc
 WORKER_BATCH_SIZE = env_count("WORKER_BATCH_SIZE", default=50)
 
 # /health/ready reports the outbox as stale when an unsent email is older than this.
