@@ -6,6 +6,7 @@
 #   docker compose up -d        (see compose.yaml and the README's "Deploying")
 # Build on the Python versions srp supports: 3.11 to 3.13 (PYTHON_VERSION=3.12 …).
 ARG PYTHON_VERSION=3.13
+# bookworm: its postgresql-client (15) must match the PostgreSQL server for backups (compose.yaml).
 FROM python:${PYTHON_VERSION}-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
