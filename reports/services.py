@@ -13,6 +13,7 @@ from reports.packages import board_packet_contents
 from reports.public import public_report
 from reports.selectors import annual_report
 from srp.cache import data_changed
+from srp.history import as_done_by
 from srp.models import District, SchoolYear, User
 from srp.rules import RuleError
 
@@ -129,7 +130,7 @@ def board_packet_release(
         packet.partial = bool(contents["report"]["partial"])
         packet.released_at = timezone.now()
         packet.released_by = by
-        packet._history_user = by
+        as_done_by(packet, by)
         packet.save()
     return packet
 
@@ -146,7 +147,7 @@ def board_packet_withdraw(*, district: District, school_year: SchoolYear, by: Us
             raise ReportError(_("This year's board packet has not been released to the board."))
         _check_packet(packet.status, BoardPacket.Status.WITHDRAWN)
         packet.status = BoardPacket.Status.WITHDRAWN
-        packet._history_user = by
+        as_done_by(packet, by)
         packet.save(update_fields=["status"])
     return packet
 
@@ -195,8 +196,7 @@ def school_year_close(*, school_year: SchoolYear, by: User) -> SchoolYear:
             )
         year.closed_at = timezone.now()
         year.closed_by = by
-        year._history_user = by  # type: ignore[attr-defined]
-        year._change_reason = "school year closed"  # type: ignore[attr-defined]
+        as_done_by(year, by, "school year closed")
         year.save(update_fields=["closed_at", "closed_by"])
         data_changed(year.district_id)  # the cached reports now carry their revisions section
     school_year.closed_at, school_year.closed_by = year.closed_at, year.closed_by

@@ -45,6 +45,7 @@ from srp.history import render_history
 from srp.http import AuthenticatedHttpRequest
 from srp.models import SchoolYear
 from srp.roles import Role
+from srp.rules import show_rule_error
 from srp.scope import Scope
 
 READERS = (Role.PROGRAM_ADMIN, Role.BOARD_MEMBER, Role.PRINCIPAL)
@@ -381,7 +382,7 @@ def publish(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     try:
         report_publish(district=district, school_year=year, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request,
@@ -400,7 +401,7 @@ def withdraw(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     try:
         report_withdraw(district=district, school_year=year, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request, _("The %(year)s report is no longer public.") % {"year": year.label}
@@ -434,7 +435,7 @@ def _packet_step(
     try:
         step(district=district, school_year=year, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(request, done % {"year": year.label})
     return redirect("reports:detail", label=year.label)
@@ -485,7 +486,7 @@ def close_year(request: AuthenticatedHttpRequest, label: str) -> HttpResponse:
     try:
         school_year_close(school_year=year, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request,
