@@ -354,6 +354,17 @@ class InterventionRequestForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
             self.fields["school"].initial = schools.first()
 
 
+class InterventionRequestCorrectForm(SensitiveTextMixin, forms.Form):
+    """Correct what a request said (its basis, where, what was happening), with the reason."""
+
+    sensitive_fields = ("description", "location")
+
+    basis = InterventionRequestForm.base_fields["basis"]
+    location = InterventionRequestForm.base_fields["location"]
+    description = InterventionRequestForm.base_fields["description"]
+    correction_reason = reason_field()
+
+
 class SelfInitiatedForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
     sensitive_fields = ("description", "outcome_notes", "location")
 

@@ -729,6 +729,40 @@ def intervention_withdraw(*, request: InterventionRequest, by: User) -> Interven
     return request
 
 
+def intervention_request_correct(
+    *,
+    request: InterventionRequest,
+    basis: str,
+    description: str,
+    location: str = "",
+    reason: str,
+    by: User,
+) -> InterventionRequest:
+    """Correct what a request said, saying why; the history keeps the old values. The basis
+    stays one of the three lawful bases; a self-initiated intervention stays an emergency."""
+    reason = _reason(reason)
+    _check_basis(basis)
+    if not description.strip():
+        raise IncidentError(
+            _("Describe what is happening."), {"description": _("Describe what is happening.")}
+        )
+    with transaction.atomic():
+        locked = InterventionRequest.objects.select_for_update().get(pk=request.pk)
+        if (
+            locked.kind == InterventionRequest.Kind.SELF_INITIATED
+            and basis != InterventionBasis.EMERGENCY
+        ):
+            raise IncidentError(
+                _("A self-initiated intervention is always an emergency."),
+                {"basis": _("A self-initiated intervention is always an emergency.")},
+            )
+        locked.basis = basis
+        locked.description = description
+        locked.location = location
+        _save(locked, by=by, reason=reason)
+    return locked
+
+
 def intervention_response_correct(
     *,
     request: InterventionRequest,
@@ -1080,6 +1114,7 @@ __all__ = [
     "import_batch_void",
     "agency_request_correct",
     "attorney_access_problems",
+    "intervention_request_correct",
     "intervention_response_correct",
     "student_void",
     "agency_request_answer",

@@ -46,6 +46,11 @@ urlpatterns = [
     path(
         "requests/<int:pk>/correct/", views.intervention_correct_view, name="intervention_correct"
     ),
+    path(
+        "requests/<int:pk>/edit/",
+        views.intervention_request_correct_view,
+        name="intervention_request_correct",
+    ),
     path("requests/<int:pk>/history/", views.intervention_history, name="intervention_history"),
     path("restraint/", views.restraint_list, name="restraint_list"),
     path("restraint/export.csv", views.restraint_export, name="restraint_export"),

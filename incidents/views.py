@@ -32,6 +32,7 @@ from incidents.forms import (
     CallFilterForm,
     CallForm,
     ImportForm,
+    InterventionRequestCorrectForm,
     InterventionRequestForm,
     RecordVoidForm,
     RespondCorrectForm,
@@ -72,6 +73,7 @@ from incidents.services import (
     call_void,
     discipline_deciders,
     import_batch_void,
+    intervention_request_correct,
     intervention_request_create,
     intervention_respond,
     intervention_response_correct,
@@ -776,6 +778,8 @@ def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "record": record,
             "can_respond": can_respond,
             "can_correct": can_correct,
+            "can_correct_request": record.requested_by_id == request.user.pk
+            or scope.is_program_admin,
             "can_withdraw": record.status == InterventionRequest.Status.OPEN
             and (record.requested_by_id == request.user.pk or scope.is_program_admin),
         },
@@ -817,6 +821,46 @@ def intervention_respond_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
         {
             "form": form,
             "title": _("Record the response"),
+            "back_url": reverse("incidents:intervention_detail", args=[record.pk]),
+        },
+    )
+
+
+def intervention_request_correct_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Correct what a request said: the person who filed it or the program administrator."""
+    record = selectors.get_intervention_for_user(request, pk)
+    if record.requested_by_id != request.user.pk and not request.scope.is_program_admin:
+        raise PermissionDenied
+    form = InterventionRequestCorrectForm(
+        request.POST or None,
+        initial={
+            "basis": record.basis,
+            "location": record.location,
+            "description": record.description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention_request_correct(
+                request=record,
+                basis=data["basis"],
+                description=data["description"],
+                location=data["location"],
+                reason=data[CORRECTION_REASON],
+                by=request.user,
+            )
+        except IncidentError as error:
+            _show_error(request, form, error)
+        else:
+            messages.success(request, _("Request corrected."))
+            return redirect("incidents:intervention_detail", pk=record.pk)
+    return render(
+        request,
+        "incidents/form_page.html",
+        {
+            "form": form,
+            "title": _("Correct the request"),
             "back_url": reverse("incidents:intervention_detail", args=[record.pk]),
         },
     )

@@ -314,3 +314,26 @@ def test_void_an_import_keeps_its_calls_voided_and_frees_their_numbers(world, ro
         io.BytesIO(data), district=world.district, filename="b.csv", by=world.admin
     )
     assert again.ok and Call.objects.recorded().filter(call_ref="IMP-1").count() == 1
+
+
+def test_the_filer_corrects_what_a_request_said(world, roster, client_for):
+    record = InterventionFactory(school=world.school_a, requested_by=world.teacher_a)
+    url = reverse("incidents:intervention_request_correct", args=[record.pk])
+    data = {
+        "basis": "disruption",
+        "location": "Room 12",
+        "description": "A student is throwing chairs; the class cannot go on.",
+        "correction_reason": "I chose the wrong basis.",
+    }
+    assert client_for(world.outsider).post(url, data).status_code == 404
+    assert client_for(world.safety_staff).post(url, data).status_code == 403
+    client = client_for(world.teacher_a)
+    # Not a lawful basis: refused on the field, nothing saved.
+    response = client.post(url, {**data, "basis": "discipline"})
+    assert response.status_code == 200 and "basis" in response.context["form"].errors
+    assert client.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert (record.basis, record.location) == ("disruption", "Room 12")
+    change = record.history.first()
+    assert change.history_change_reason == "I chose the wrong basis."
+    assert change.prev_record.basis == "danger" and change.history_user == world.teacher_a
