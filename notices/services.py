@@ -30,6 +30,8 @@ from notices.models import (
     NoticeError,
     NoticeTranslation,
 )
+from srp.closing import require_reason_if_closed
+from srp.history import as_done_by
 from srp.languages import is_language_code, language_name_english
 from srp.models import District, Membership, School, SchoolYear, User
 from srp.outbox import email_queue
@@ -146,7 +148,7 @@ def notice_publish(*, notice: Notice, by: User) -> Notice:
         locked.status = Notice.Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.published_by = by
-        locked._change_reason = "published"  # noqa: SLF001 - simple-history's hook
+        as_done_by(locked, by, "published")
         locked.save(update_fields=["status", "published_at", "published_by"])
     return locked
 
@@ -158,7 +160,7 @@ def notice_unpublish(*, notice: Notice, by: User) -> Notice:
         if not locked.can_move_to(Notice.Status.DRAFT):
             raise NoticeError(_("This notice is not published."))
         locked.status = Notice.Status.DRAFT
-        locked._change_reason = f"unpublished by {by}"  # noqa: SLF001
+        as_done_by(locked, by, "unpublished")
         locked.save(update_fields=["status"])
     return locked
 
@@ -222,13 +224,16 @@ def delivery_record(
     languages: Sequence[str] = (),
     notes: str = "",
     evidence: Sequence[UploadedFile] = (),
+    reason: str = "",
 ) -> Delivery:
     """Record that the notice was presented to students or distributed to families (R-18).
 
     Preconditions: school and year share the district; the date lies in the school year and not
     in the future; a presentation names its audience, presenter and format; a distribution names
     at least one channel and one of the district's languages; every evidence file is an image or
-    a PDF by its bytes. Nothing is saved unless everything is.
+    a PDF by its bytes; a delivery of a closed school year says why it is recorded late (the
+    reason is kept in its history and listed as a revision in the year's report). Nothing is
+    saved unless everything is.
     """
     district = school.district
     if school_year.district_id != district.pk:
@@ -252,8 +257,9 @@ def delivery_record(
             raise NoticeError(_("Choose the family languages the notice was sent in."))
         audience = presenter = presentation_format = ""
     types = _check_evidence(evidence)
+    reason = require_reason_if_closed(school_year=school_year, reason=reason, error=NoticeError)
     with transaction.atomic():
-        delivery = Delivery.objects.create(
+        delivery = Delivery(
             school=school,
             school_year=school_year,
             kind=kind,
@@ -266,6 +272,7 @@ def delivery_record(
             notes=notes.strip(),
             recorded_by=by,
         )
+        as_done_by(delivery, by, reason).save()
         _store_evidence(delivery=delivery, files=evidence, types=types, by=by)
     return delivery
 
@@ -295,7 +302,7 @@ def delivery_withdraw(*, delivery: Delivery, reason: str, by: User) -> Delivery:
             raise NoticeError(_("This delivery was already withdrawn."))
         locked.status = Delivery.Status.WITHDRAWN
         locked.withdrawn_reason = reason.strip()
-        locked._change_reason = f"withdrawn by {by}"  # noqa: SLF001
+        as_done_by(locked, by, f"withdrawn: {locked.withdrawn_reason}")
         locked.save(update_fields=["status", "withdrawn_reason"])
     return locked
 

@@ -46,11 +46,13 @@ from notices.services import (
     notice_translation_save,
     notice_unpublish,
 )
+from srp.closing import add_reason_field
 from srp.history import render_history
 from srp.http import AuthenticatedHttpRequest
 from srp.languages import is_language_code, is_rtl, language_name
 from srp.models import School, SchoolYear
 from srp.roles import Role
+from srp.rules import show_rule_error
 from srp.uploads import serve_upload
 
 # Board members read what is published (reports, adopted agreements, a released board packet,
@@ -159,7 +161,7 @@ def notice_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         notice = notice_create(district=district, school_year=year, by=request.user)
     except NoticeError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
         return redirect(f"{reverse('notices:index')}?year={year.pk}")
     messages.success(
         request,
@@ -188,7 +190,7 @@ def translation_edit(request: AuthenticatedHttpRequest, pk: int, language: str) 
                 notice=notice, language=language, data=form.cleaned_data, by=request.user
             )
         except NoticeError as exc:
-            form.add_error(None, str(exc))
+            show_rule_error(request, form, exc)
         else:
             messages.success(
                 request,
@@ -231,7 +233,7 @@ def notice_publish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     try:
         notice_publish(notice=notice, by=request.user)
     except NoticeError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request, _("The notice is published: every school's public page shows it.")
@@ -245,7 +247,7 @@ def notice_unpublish_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     try:
         notice_unpublish(notice=notice, by=request.user)
     except NoticeError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request, _("The notice is back to draft; the public pages no longer show it.")
@@ -386,6 +388,8 @@ def delivery_create(request: AuthenticatedHttpRequest, school_pk: int, kind: str
             request.POST or None, request.FILES or None, school_year=year, district=school.district
         )
         title = _("Record the distribution to families")
+    if year.is_closed:
+        add_reason_field(form, required=True)
     back = f"{reverse('notices:school', args=[school.pk])}?year={year.pk}"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -403,9 +407,10 @@ def delivery_create(request: AuthenticatedHttpRequest, school_pk: int, kind: str
                 languages=data.get("languages", []),
                 notes=data.get("notes", ""),
                 evidence=data.get("evidence", []),
+                reason=data.get("reason", ""),
             )
         except NoticeError as exc:
-            form.add_error(None, str(exc))
+            show_rule_error(request, form, exc)
         else:
             messages.success(
                 request, _("Recorded: %(delivery)s.") % {"delivery": delivery.get_kind_display()}
@@ -446,7 +451,7 @@ def delivery_evidence_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                 delivery=delivery, files=form.cleaned_data["evidence"], by=request.user
             )
         except NoticeError as exc:
-            messages.error(request, str(exc))
+            show_rule_error(request, None, exc)
         else:
             messages.success(request, _("Evidence added."))
             return redirect("notices:delivery", pk=delivery.pk)
@@ -466,7 +471,7 @@ def delivery_withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     try:
         delivery_withdraw(delivery=delivery, reason=form.cleaned_data["reason"], by=request.user)
     except NoticeError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
     else:
         messages.success(request, _("The delivery was withdrawn; it no longer counts."))
     return redirect("notices:delivery", pk=delivery.pk)
@@ -517,7 +522,7 @@ def archive_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         archive = archive_request(district=district, school_year=year, by=request.user)
     except NoticeError as exc:
-        messages.error(request, str(exc))
+        show_rule_error(request, None, exc)
         return redirect(f"{reverse('notices:index')}?year={year.pk}")
     return redirect("notices:archive", pk=archive.pk)
 

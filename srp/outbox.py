@@ -29,6 +29,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from srp.cache import data_changed
+from srp.history import as_done_by
 from srp.models import District, OutboundEmail, OutboundEmailAttachment
 
 if TYPE_CHECKING:
@@ -227,8 +228,7 @@ def outbox_requeue(*, email: OutboundEmail, by: User) -> OutboundEmail:
         locked.attempts = 0
         locked.next_attempt_at = timezone.now()
         locked.claimed_at = None
-        locked._history_user = by
-        locked._change_reason = "re-queued by a program administrator"
+        as_done_by(locked, by, "re-queued by a program administrator")
         locked.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_at"])
         _attention_changed(locked)
     logger.info("Email %s re-queued by user %s", locked.pk, by.pk)
