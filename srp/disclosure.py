@@ -45,7 +45,15 @@ def disclosure_record(
     if user is None or not user.is_authenticated:
         return None
     scope = getattr(request, "scope", None)
-    district = district or getattr(obj, "district", None) or getattr(scope, "district", None)
+    scope_district = getattr(scope, "district", None)
+    if district is None and obj is not None:
+        # The reader's own district when the record is in it (it is, past the scope checks):
+        # no query to load the record's district again.
+        if scope_district is not None and getattr(obj, "district_id", None) == scope_district.pk:
+            district = scope_district
+        else:
+            district = getattr(obj, "district", None)
+    district = district or scope_district
     if district is None:
         return None
     if obj is not None:

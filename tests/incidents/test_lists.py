@@ -286,7 +286,8 @@ def test_call_detail_marks_incidents_with_fixed_queries(
     for call, incident in ((plain, False), (forced, True), (arrest, True)):
         url = reverse("incidents:call_detail", args=[call.pk])
         client.get(url)
-        with django_assert_max_num_queries(13):
+        # 14: the page's 13 and the disclosure log's row for this view of a call with students.
+        with django_assert_max_num_queries(14):
             body = client.get(url).content.decode()
         assert (badge in body) is incident
 
