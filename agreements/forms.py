@@ -29,6 +29,7 @@ from agreements.services import (
     ATTACHMENT_MAX_BYTES,
     MAX_ATTACHMENTS_PER_EVENT,
 )
+from srp.closing import add_reason_field, has_closed_year
 from srp.date_bounds import DateBoundsMixin
 from srp.models import District, School, SchoolYear
 from srp.sensitive import SensitiveTextMixin
@@ -282,6 +283,8 @@ class AssignmentForm(forms.Form):
         current = district.current_school_year()
         if current:
             self.fields["school_year"].initial = current.pk
+        if has_closed_year(district):
+            add_reason_field(self)
 
 
 class TrainingRecordForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
@@ -306,6 +309,8 @@ class TrainingRecordForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
             self.fields["kind"].choices = [
                 c for c in TrainingRecord.Kind.choices if c[0] != TrainingRecord.Kind.CHECK_IN
             ]
+        if has_closed_year(staff_member.district_id):
+            add_reason_field(self)
 
     def clean_completed_on(self) -> datetime.date | None:
         day = _not_future(self.cleaned_data.get("completed_on"))

@@ -39,6 +39,8 @@ from agreements.models import (
     TrainingRecord,
     add_months,
 )
+from srp.closing import require_reason_if_closed
+from srp.history import as_done_by
 from srp.models import District, Membership, School, SchoolYear, User
 from srp.outbox import email_queue
 from srp.roles import Role
@@ -683,7 +685,7 @@ def staff_member_link_account(*, staff_member: StaffMember, user: User, by: User
                 _("This account is linked to another roster entry already: unlink it there.")
             )
         locked.user = user
-        locked._history_user = by  # type: ignore[attr-defined]
+        as_done_by(locked, by)
         locked.save()
     staff_member.user = user
     return locked
@@ -698,7 +700,7 @@ def staff_member_unlink_account(*, staff_member: StaffMember, by: User) -> Staff
         if locked.user_id is None:
             return locked
         locked.user = None
-        locked._history_user = by  # type: ignore[attr-defined]
+        as_done_by(locked, by)
         locked.save()
     staff_member.user = None
     return locked
@@ -742,17 +744,20 @@ def staff_assignment_save(
     school_year: SchoolYear,
     days_per_week: Decimal,
     by: User | None = None,
+    reason: str = "",
 ) -> StaffAssignment:
     """Set a staff member's days per week at a school in a year (0.5 to 5 per school, and at most
     5 in total across the schools they still work at). Replaces the days of an existing
     assignment of the current year, and takes an ended one up again. A past year's assignment
-    changes only through `staff_assignment_correct`, with a reason."""
+    changes only through `staff_assignment_correct`, with a reason; a new assignment in a
+    closed year needs a reason too (listed as a revision in the year's report)."""
     if (
         school.district_id != staff_member.district_id
         or school_year.district_id != staff_member.district_id
     ):
         raise AgreementError(_("The school, year and staff member must share a district."))
     _check_days(days_per_week)
+    reason = require_reason_if_closed(school_year=school_year, reason=reason, error=AgreementError)
     with transaction.atomic():
         # Lock the staff member so two simultaneous saves cannot together exceed 5 days.
         StaffMember.objects.select_for_update().get(pk=staff_member.pk)
@@ -774,12 +779,13 @@ def staff_assignment_save(
             )
         else:
             assignment = existing
-            if existing.ended_on is not None:
-                assignment._change_reason = "assigned again"  # type: ignore[attr-defined]
+        again = existing is not None and existing.ended_on is not None
         assignment.days_per_week = days_per_week
         assignment.ended_on = None
-        if by is not None:
-            assignment._history_user = by  # type: ignore[attr-defined]
+        if again:
+            reason = f"assigned again: {reason}" if reason else "assigned again"
+        if by is not None or reason:
+            as_done_by(assignment, by, reason)
         assignment.save()
     return assignment
 
@@ -923,8 +929,7 @@ def _reason(reason: str | None) -> str:
 
 
 def _save_corrected(record: Any, *, by: User, reason: str) -> None:
-    record._change_reason = reason
-    record._history_user = by
+    as_done_by(record, by, reason)
     record.save()
 
 
@@ -998,14 +1003,20 @@ def training_record_add(
     topic: str = "",
     provided_by: str = "",
     notes: str = "",
+    by: User | None = None,
+    reason: str = "",
 ) -> TrainingRecord:
-    """Record a completed classroom topic, on-the-job day or check-in."""
+    """Record a completed classroom topic, on-the-job day or check-in. A record dated in a
+    closed school year needs a reason (listed as a revision in that year's report)."""
     topic = _training_kind_and_topic(staff_member, kind, topic)
     _check_training_date(staff_member, completed_on, "completed_on")
+    reason = require_reason_if_closed(
+        district=staff_member.district_id, on_date=completed_on, reason=reason, error=AgreementError
+    )
     with transaction.atomic():
         StaffMember.objects.select_for_update().get(pk=staff_member.pk)
         _check_topic_free(staff_member, topic)
-        return TrainingRecord.objects.create(
+        record = TrainingRecord(
             staff_member=staff_member,
             kind=kind,
             topic=topic,
@@ -1013,6 +1024,10 @@ def training_record_add(
             provided_by=provided_by,
             notes=notes,
         )
+        if by is not None or reason:
+            as_done_by(record, by, reason)
+        record.save()
+        return record
 
 
 def training_record_correct(

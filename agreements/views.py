@@ -81,14 +81,10 @@ from srp.history import render_history
 from srp.http import AuthenticatedHttpRequest
 from srp.models import Membership, School
 from srp.roles import Role
+from srp.rules import show_rule_error
 from srp.uploads import serve_upload
 
 PAGE_SIZE = 50
-
-
-def _apply_error(form: forms.BaseForm, error: AgreementError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def _form_page(
@@ -148,7 +144,7 @@ def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             provider = services.provider_save(district=scope.district, provider=provider, **data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Provider saved."))
             return redirect("agreements:provider_detail", pk=provider.pk)
@@ -175,7 +171,7 @@ def provider_liaison_link(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.liaison_link_set(membership=membership, provider=provider)
     except AgreementError as exc:
-        messages.error(request, exc.message)
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request,
@@ -255,7 +251,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         try:
             agreement = services.agreement_create(district=scope.district, **form.cleaned_data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Agreement created. Mark its required elements next."))
             return redirect("agreements:agreement_checklist", pk=agreement.pk)
@@ -283,7 +279,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 effective_until=data["effective_until"],
             )
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Agreement saved."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -359,7 +355,7 @@ def agreement_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_elements_save(agreement=agreement, elements=items)
         except AgreementError as exc:
-            messages.error(request, exc.message)
+            show_rule_error(request, None, exc)
         else:
             missing = services.missing_elements(agreement)
             if missing:
@@ -388,7 +384,7 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         agreement = services.agreement_transition(agreement=agreement, to=target, by=request.user)
     except AgreementError as exc:
-        messages.error(request, exc.message)
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request,
@@ -405,7 +401,7 @@ def agreement_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agreement_adopt(agreement=agreement, by=request.user, **form.cleaned_data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             agreement.refresh_from_db()
             messages.success(
@@ -437,7 +433,7 @@ def agreement_document_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 agreement=agreement, upload=form.cleaned_data["document"]
             )
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Signed agreement uploaded."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -468,7 +464,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.annual_review_open(agreement=agreement, **form.cleaned_data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Annual review opened. Record its engagement events."))
             return redirect("agreements:agreement_detail", pk=agreement.pk)
@@ -494,7 +490,7 @@ def event_create(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
         try:
             services.engagement_event_add(review=review, **form.cleaned_data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Engagement event recorded."))
             return redirect("agreements:agreement_detail", pk=pk)
@@ -674,7 +670,7 @@ def _account_step(request: AuthenticatedHttpRequest, pk: int, run: Any, done: st
     try:
         message = run(staff)
     except AgreementError as exc:
-        messages.error(request, exc.message)
+        show_rule_error(request, None, exc)
     else:
         if message:
             messages.error(request, message)
@@ -738,7 +734,7 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             staff = services.staff_member_save(district=scope.district, staff_member=staff, **data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Staff member saved."))
             return redirect("agreements:staff_detail", pk=staff.pk)
@@ -768,9 +764,9 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignmentForm(request.POST or None, district=scope.district)
     if request.method == "POST" and form.is_valid():
         try:
-            services.staff_assignment_save(staff_member=staff, **form.cleaned_data)
+            services.staff_assignment_save(staff_member=staff, by=request.user, **form.cleaned_data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Assignment saved."))
             return redirect("agreements:staff_detail", pk=staff.pk)
@@ -788,9 +784,9 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = TrainingRecordForm(request.POST or None, staff_member=staff)
     if request.method == "POST" and form.is_valid():
         try:
-            services.training_record_add(staff_member=staff, **form.cleaned_data)
+            services.training_record_add(staff_member=staff, by=request.user, **form.cleaned_data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Training recorded."))
             return redirect("agreements:staff_detail", pk=staff.pk)
@@ -816,7 +812,7 @@ def esd_add(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=data["file"],
             )
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("ESD documentation saved."))
             return redirect("agreements:staff_detail", pk=staff.pk)
@@ -845,7 +841,7 @@ def hiring_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.hiring_record_add(staff_member=staff, **data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Hiring or placement record saved."))
             return redirect("agreements:staff_detail", pk=staff.pk)
@@ -866,7 +862,7 @@ def evaluation_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.evaluation_add(staff_member=staff, **data)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Evaluation saved."))
             return redirect("agreements:staff_detail", pk=staff.pk)
@@ -920,7 +916,7 @@ def _correction_page(
         try:
             run(data, reason)
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, done)
             return redirect(back_url)
@@ -961,7 +957,7 @@ def _void_page(
         try:
             void(record=record, by=request.user, reason=form.cleaned_data["reason"])
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Record voided. It stays on the page, struck through."))
             return redirect(back_url)
@@ -1013,7 +1009,7 @@ def assignment_end(request: AuthenticatedHttpRequest, pk: int, assignment_pk: in
                 reason=form.cleaned_data["reason"],
             )
         except AgreementError as exc:
-            _apply_error(form, exc)
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, _("Assignment ended."))
             return redirect("agreements:staff_detail", pk=staff.pk)

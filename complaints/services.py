@@ -32,6 +32,7 @@ from complaints.models import (
     Status,
 )
 from complaints.selectors import investigator_choices, is_about
+from srp.closing import require_reason_if_closed
 from srp.history import as_done_by
 from srp.outbox import email_queue
 from srp.rules import RuleError
@@ -362,6 +363,9 @@ def complaint_refer(
     return locked
 
 
+ALLEGATION_FIELDS = ("staff_member_id", "category", "summary", "finding", "finding_explanation")
+
+
 def allegation_save(
     *,
     complaint: Complaint,
@@ -372,11 +376,37 @@ def allegation_save(
     summary: str,
     finding: str = "",
     finding_explanation: str = "",
+    reason: str = "",
 ) -> Allegation:
+    """Add or change an allegation (its staff member, category, summary and finding).
+
+    A complaint received in a closed school year changes only with a reason (refused on the
+    `reason` field without one): the reason is kept in the allegation's history and listed as a
+    revision in that year's report.
+    """
     if staff_member is not None and staff_member.district_id != complaint.district_id:
         raise ComplaintError(_("This staff member belongs to another district."))
     with transaction.atomic():
         locked = _lock(complaint)
+        stored = (
+            Allegation.objects.filter(pk=allegation.pk).values(*ALLEGATION_FIELDS).first()
+            if allegation is not None and allegation.pk
+            else None
+        )
+        wanted = {
+            "staff_member_id": staff_member.pk if staff_member else None,
+            "category": category,
+            "summary": summary,
+            "finding": finding,
+            "finding_explanation": finding_explanation,
+        }
+        if stored != wanted:
+            reason = require_reason_if_closed(
+                district=locked.district_id,
+                on_date=timezone.localdate(locked.received_at),
+                reason=reason,
+                error=ComplaintError,
+            )
         if locked.status not in {
             Status.RECEIVED,
             Status.ACKNOWLEDGED,
@@ -397,7 +427,7 @@ def allegation_save(
         allegation.summary = summary
         allegation.finding = finding
         allegation.finding_explanation = finding_explanation
-        as_done_by(allegation, by)
+        as_done_by(allegation, by, (reason or "").strip())
         allegation.save()
         if locked.investigator is not None and is_about(locked, locked.investigator):
             # R-09: the investigator would be investigating a complaint about themselves or a

@@ -37,6 +37,7 @@ from complaints.selectors import (
     is_about,
 )
 from complaints.services import ComplaintError
+from srp.closing import add_reason_field, closed_year_for
 from srp.csv_export import csv_response
 from srp.disclosure import EXPORTED, disclosure_record
 from srp.history import render_history
@@ -374,6 +375,10 @@ def allegation_edit(
     if allegation_pk is not None:
         allegation = get_object_or_404(complaint.allegations, pk=allegation_pk)
     form = AllegationForm(request.POST or None, instance=allegation, district=complaint.district)
+    if closed_year_for(
+        district=complaint.district_id, on_date=timezone.localdate(complaint.received_at)
+    ):
+        add_reason_field(form)
     return _step_page(
         request,
         complaint,
@@ -388,6 +393,7 @@ def allegation_edit(
             summary=d["summary"],
             finding=d["finding"],
             finding_explanation=d["finding_explanation"],
+            reason=d.get("reason", ""),
         ),
         done=_("Allegation saved."),
         submit_label=_("Save"),

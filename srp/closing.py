@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from srp.models import District, SchoolYear
 from srp.rules import RuleError
+from srp.sensitive import SensitiveTextMixin
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -83,13 +84,14 @@ def has_closed_year(district: District | int, years: Iterable[SchoolYear] | None
     return closed.exists()
 
 
-def add_reason_field(form: forms.BaseForm, *, required: bool = False) -> None:
+def add_reason_field(form: forms.BaseForm, *, required: bool = False, name: str = "reason") -> None:
     """Give a form the "Reason for the change" field a record of a closed year needs.
 
     Shown only when a closed year is concerned (the caller decides); optional when the form can
     also save records of open years (the service then asks for it on the field when needed).
+    `name` is the field's name when the record has a "reason" of its own (an incidents call).
     """
-    form.fields["reason"] = forms.CharField(
+    form.fields[name] = forms.CharField(
         label=gettext_lazy("Reason for the change"),
         required=required,
         max_length=500,
@@ -99,3 +101,5 @@ def add_reason_field(form: forms.BaseForm, *, required: bool = False) -> None:
             "a revision in the year's report."
         ),
     )
+    if isinstance(form, SensitiveTextMixin):  # free text: the R-15 warning covers it too
+        form.sensitive_fields = (*form.sensitive_fields, name)

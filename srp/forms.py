@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from srp.closing import add_reason_field, has_closed_year
 from srp.date_bounds import DateBoundsMixin
 from srp.languages import validate_language_code
 from srp.models import District, School, SchoolYear, User
@@ -137,6 +138,8 @@ class EnrollmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         years = cast(forms.ModelChoiceField, self.fields["school_year"])
         years.queryset = SchoolYear.objects.filter(district=district)
+        if has_closed_year(district):
+            add_reason_field(self)
 
 
 class MembershipForm(forms.Form):

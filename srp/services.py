@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from srp.closing import require_reason_if_closed
 from srp.history import as_done_by
 from srp.models import District, Enrollment, Membership, School, SchoolYear, User
 from srp.outbox import email_queue
@@ -201,9 +202,16 @@ def district_create(
 
 
 def enrollment_set(
-    *, school: School, school_year: SchoolYear, students: int, by: User | None = None
+    *,
+    school: School,
+    school_year: SchoolYear,
+    students: int,
+    by: User | None = None,
+    reason: str = "",
 ) -> Enrollment:
-    """Record (or correct) a school's enrollment for a year of its own district."""
+    """Record (or correct) a school's enrollment for a year of its own district. In a closed
+    year a change needs a reason (refused on the `reason` field without one), kept in the
+    history and listed as a revision in the year's report."""
     if school.district_id != school_year.district_id:
         raise SrpError(_("The school and the year belong to different districts."))
     with transaction.atomic():
@@ -212,8 +220,12 @@ def enrollment_set(
             .filter(school=school, school_year=school_year)
             .first()
         ) or Enrollment(school=school, school_year=school_year)
+        if enrollment.pk is None or enrollment.students != students:
+            reason = require_reason_if_closed(
+                school_year=school_year, reason=reason, error=SrpError
+            )
         enrollment.students = students
-        as_done_by(enrollment, by).save()
+        as_done_by(enrollment, by, (reason or "").strip()).save()
     return enrollment
 
 

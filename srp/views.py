@@ -36,6 +36,7 @@ from srp.models import District, Enrollment, Membership, School, SchoolYear
 from srp.outbox import email_queue
 from srp.registry import DashboardSection, registry
 from srp.roles import Role
+from srp.rules import show_rule_error
 from srp.scope import SESSION_DISTRICT_KEY
 from srp.services import (
     SrpError,
@@ -215,14 +216,19 @@ def school_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if scope.is_program_admin:
         form = EnrollmentForm(request.POST or None, district=district)
         if request.method == "POST" and form.is_valid():
-            enrollment_set(
-                school=school,
-                school_year=form.cleaned_data["school_year"],
-                students=form.cleaned_data["students"],
-                by=request.user,
-            )
-            messages.success(request, _("Enrollment saved."))
-            return redirect("srp:school_detail", pk=school.pk)
+            try:
+                enrollment_set(
+                    school=school,
+                    school_year=form.cleaned_data["school_year"],
+                    students=form.cleaned_data["students"],
+                    by=request.user,
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except SrpError as exc:
+                show_rule_error(request, form, exc)
+            else:
+                messages.success(request, _("Enrollment saved."))
+                return redirect("srp:school_detail", pk=school.pk)
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -381,7 +387,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
                     "name": f"{data['first_name']} {data['last_name']}".strip()
                 }
         except SrpError as exc:
-            form.add_error(None, str(exc))
+            show_rule_error(request, form, exc)
         else:
             messages.success(request, done)
             return redirect("srp:people_list")
@@ -439,7 +445,7 @@ def host_district_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             district = district_create(by=request.user, **form.cleaned_data)
         except SrpError as exc:
-            form.add_error(None, str(exc))
+            show_rule_error(request, form, exc)
         else:
             messages.success(
                 request,
