@@ -62,8 +62,9 @@ LISTS = [
     ("intervention_list", {}, 14, 9),
     ("restraint_list", {}, 14, 10),
     ("agency_request_list", {}, 12, 9),
-    # Plus the students of the page's calls and the interventions that were incidents.
-    ("incident_list", {}, 16, 9),
+    # Plus the students of the page's calls and the interventions that were incidents, and the
+    # disclosure log's row (the page lists students with their demographics).
+    ("incident_list", {}, 17, 10),
 ]
 
 
