@@ -46,6 +46,7 @@ from incidents.models import (
     StudentRole,
 )
 from srp.date_bounds import bounds_message, in_bounds
+from srp.history import as_done_by
 from srp.models import School
 
 if TYPE_CHECKING:
@@ -575,7 +576,7 @@ def import_calls(
         try:
             with transaction.atomic():
                 batch.status = ImportBatch.Status.IMPORTED
-                batch._history_user = by
+                as_done_by(batch, by)
                 batch.save()
                 _insert(binary, district, by, batch, result)
                 batch.calls_created = result.calls
@@ -592,7 +593,7 @@ def import_calls(
         batch.error_count = result.error_count
         batch.errors = [e.as_dict() for e in result.errors]
         batch.seconds = round(time.monotonic() - started, 2)
-        batch._history_user = by
+        as_done_by(batch, by)
         batch.save()
     result.seconds = time.monotonic() - started
     result.batch = batch

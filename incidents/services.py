@@ -29,6 +29,8 @@ from incidents.models import (
     StudentInvolved,
 )
 from srp.cache import data_changed
+from srp.closing import require_reason_if_closed
+from srp.history import as_done_by
 from srp.models import Membership, School
 from srp.outbox import email_queue
 from srp.roles import Role
@@ -83,10 +85,20 @@ def _reason(reason: str | None, *, field: str = CORRECTION_REASON) -> str:
 
 def _save(record: Any, *, by: User, reason: str = "", **kwargs: Any) -> None:
     """Save `record` naming who changed it and why (simple-history's user and change reason)."""
-    record._history_user = by
-    if reason:
-        record._change_reason = reason
+    as_done_by(record, by, reason)
     record.save(**kwargs)
+
+
+def _closed_year_reason(district: District | int, when: datetime.datetime, reason: str) -> str:
+    """A record dated in a closed school year says why it changes now (issue #13, item 6):
+    refused on the correction-reason field without one; the reason goes to its history."""
+    return require_reason_if_closed(
+        district=district,
+        on_date=timezone.localdate(when),
+        reason=reason,
+        field=CORRECTION_REASON,
+        error=IncidentError,
+    )[:300]
 
 
 def _check_call_open(call: Call) -> None:
@@ -187,6 +199,7 @@ def call_create(
     data: dict[str, Any],
     students: list[dict[str, Any]],
     by: User,
+    reason: str = "",
 ) -> Call:
     """Record a call with its students. The school and staff must be in `district`; a call
     reference is unique in the district; discipline names an administrator (R-11)."""
@@ -194,6 +207,7 @@ def call_create(
     _check_staff(data.get("responding_staff"), district)
     _check_not_future(data["occurred_at"], "occurred_at")
     _validate_students(students, district=district, school=school)
+    reason = _closed_year_reason(district, data["occurred_at"], reason)
     ref = (data.get("call_ref") or "").strip()
     with transaction.atomic():
         if ref and Call.objects.recorded().filter(district=district, call_ref=ref).exists():
@@ -206,12 +220,12 @@ def call_create(
             if name in data:
                 setattr(call, name, data[name])
         call.call_ref = ref
-        call._history_user = by
+        as_done_by(call, by, reason)
         call.save()
         for student in students:
             record = StudentInvolved(call=call, **{k: student.get(k) for k in STUDENT_FIELDS})
             record.student_ref = record.student_ref or ""
-            record._history_user = by
+            as_done_by(record, by, reason)
             record.save()
     return call
 
@@ -247,14 +261,16 @@ def call_update(*, call: Call, data: dict[str, Any], reason: str, by: User) -> C
     return call
 
 
-def student_add(*, call: Call, data: dict[str, Any], by: User) -> StudentInvolved:
+def student_add(*, call: Call, data: dict[str, Any], by: User, reason: str = "") -> StudentInvolved:
+    """Add a student to a call; a call of a closed school year says why (`reason`)."""
     if call.status == Call.Status.VOIDED:
         raise IncidentError(_("A voided call cannot be changed."))
     _validate_students([data], district=call.district, school=call.school)
+    reason = _closed_year_reason(call.district_id, call.occurred_at, reason)
     with transaction.atomic():
         record = StudentInvolved(call=call, **{k: data.get(k) for k in STUDENT_FIELDS})
         record.student_ref = record.student_ref or ""
-        record._history_user = by
+        as_done_by(record, by, reason)
         record.save()
     return record
 
@@ -489,6 +505,7 @@ def activity_create(
     data: dict[str, Any],
     by: User,
     violation_confirmed: bool = False,
+    reason: str = "",
 ) -> LawEnforcementActivity:
     """Record formal law-enforcement activity on a call (R-12). A covered contact that broke
     juveniles' access to an attorney is saved, flagged as a violation, only when the writer
@@ -501,8 +518,9 @@ def activity_create(
     activity.attorney_access_violation = check_attorney_access(
         activity, violation_confirmed=violation_confirmed
     )
+    reason = _closed_year_reason(call.district_id, call.occurred_at, reason)
     with transaction.atomic():
-        _save(activity, by=by)
+        _save(activity, by=by, reason=reason)
         _notify_attorney_violation(activity)
     return activity
 
@@ -595,6 +613,7 @@ def intervention_request_create(
     location: str = "",
     requested_at: datetime.datetime | None = None,
     by: User,
+    reason: str = "",
 ) -> InterventionRequest:
     """A teacher or administrator asks for an intervention on one of the lawful bases (R-10)."""
     _check_school(school, district)
@@ -608,6 +627,7 @@ def intervention_request_create(
         raise IncidentError(_("Describe what is happening."), {"description": _("Required.")})
     requested_at = requested_at or timezone.now()
     _check_not_future(requested_at, "requested_at")
+    reason = _closed_year_reason(district, requested_at, reason)
     with transaction.atomic():
         request = InterventionRequest(
             district=district,
@@ -620,7 +640,7 @@ def intervention_request_create(
             location=location,
             description=description,
         )
-        request._history_user = by
+        as_done_by(request, by, reason)
         request.save()
     return request
 
@@ -637,11 +657,13 @@ def intervention_self_initiated_create(
     outcome_notes: str = "",
     call: Call | None = None,
     by: User,
+    reason: str = "",
 ) -> InterventionRequest:
     """Safety staff intervened in an emergency without being asked: recorded as such (R-10)."""
     _check_school(school, district)
     _check_staff(staff_member, district)
     _check_not_future(occurred_at, "requested_at")
+    reason = _closed_year_reason(district, occurred_at, reason)
     if outcome == InterventionOutcome.SCHOOL_DISCIPLINE:
         raise IncidentError(
             _("Safety staff do not impose school discipline; hand the matter to an administrator."),
@@ -667,7 +689,7 @@ def intervention_self_initiated_create(
             outcome_notes=outcome_notes,
             call=call,
         )
-        request._history_user = by
+        as_done_by(request, by, reason)
         request.save()
     return request
 
@@ -682,6 +704,7 @@ def intervention_respond(
     discipline_decided_by: User | None = None,
     call: Call | None = None,
     by: User,
+    reason: str = "",
 ) -> InterventionRequest:
     """Record who answered an open request, when, and how it ended (R-10, R-11)."""
     district = request.district
@@ -692,6 +715,7 @@ def intervention_respond(
             {"responded_at": _("The response cannot come before the request.")},
         )
     _check_not_future(responded_at, "responded_at")
+    reason = _closed_year_reason(district, request.requested_at, reason)
     if outcome not in InterventionOutcome.values:
         raise IncidentError(_("Choose an outcome."), {"outcome": _("Choose an outcome.")})
     if outcome == InterventionOutcome.SCHOOL_DISCIPLINE:
@@ -715,7 +739,7 @@ def intervention_respond(
         request.outcome_notes = outcome_notes
         request.discipline_decided_by = discipline_decided_by
         request.call = call
-        request._history_user = by
+        as_done_by(request, by, reason)
         request.save()
     return request
 
@@ -724,7 +748,7 @@ def intervention_withdraw(*, request: InterventionRequest, by: User) -> Interven
     with transaction.atomic():
         request = InterventionRequest.objects.select_for_update().get(pk=request.pk)
         _transition(request, InterventionRequest.Status.WITHDRAWN)
-        request._history_user = by
+        as_done_by(request, by)
         request.save(update_fields=["status"])
     return request
 
@@ -887,7 +911,7 @@ def restraint_report_create(
     _check_restraint(report)
     _check_restraint_students(report, students)
     with transaction.atomic():
-        report._history_user = by
+        as_done_by(report, by)
         report.save()
         if students:
             report.students.set(students)
@@ -946,7 +970,7 @@ def agency_request_log(
             _("Please check the request."), {k: " ".join(v) for k, v in exc.message_dict.items()}
         ) from None
     with transaction.atomic():
-        record._history_user = by
+        as_done_by(record, by)
         record.save()
         if record.routed_to_program_admin:
             recipients = program_admin_emails(district)
@@ -1103,7 +1127,7 @@ def agency_request_answer(
         record.answered_on = answered_on
         record.information_given = information_given
         record.answered_by = by
-        record._history_user = by
+        as_done_by(record, by)
         record.save(update_fields=["status", "answered_on", "information_given", "answered_by"])
     return record
 

@@ -86,6 +86,7 @@ from incidents.services import (
     student_void,
 )
 from srp.cache import cached_figures
+from srp.closing import add_reason_field, closed_year_for, has_closed_year
 from srp.csv_export import csv_response
 from srp.disclosure import EXPORTED, disclosure_record
 from srp.history import render_history
@@ -93,19 +94,20 @@ from srp.hostile_input import record_id
 from srp.http import AuthenticatedHttpRequest
 from srp.models import SchoolYear
 from srp.roles import Role
+from srp.rules import show_rule_error
 
 PAGE_SIZE = 50
 
 
 def _show_error(request: AuthenticatedHttpRequest, form: Any, error: IncidentError) -> None:
     """Attach a service error to the form's fields, or to the form as a whole."""
-    attached = False
-    for name, message in error.field_errors.items():
-        if name in form.fields:
-            form.add_error(name, message)
-            attached = True
-    if not attached:
-        form.add_error(None, error.message)
+    show_rule_error(request, form, error)
+
+
+def _closed_call_reason_field(form: Any, call: Call) -> None:
+    """A call of a closed school year changes only with a reason: the form asks for one."""
+    if closed_year_for(district=call.district_id, on_date=timezone.localdate(call.occurred_at)):
+        add_reason_field(form, name=CORRECTION_REASON)
 
 
 def _page(request: AuthenticatedHttpRequest, qs: Any) -> ListPage:
@@ -269,6 +271,8 @@ def call_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     mine = selectors.staff_member_for_user(scope)
     initial = {"responding_staff": mine} if mine else {}
     form = CallForm(request.POST or None, initial=initial, **_call_form_kwargs(request))
+    if has_closed_year(scope.district):
+        add_reason_field(form, name=CORRECTION_REASON)
     deciders = _deciders_for_scope(request)
     formset = StudentFormSet(
         request.POST or None, prefix="students", form_kwargs={"deciders": deciders}
@@ -281,6 +285,7 @@ def call_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 data=form.call_data(),
                 students=formset.students(),
                 by=request.user,
+                reason=form.cleaned_data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
             _show_error(request, form, error)
@@ -375,9 +380,15 @@ def call_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def student_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     form = StudentForm(request.POST or None, deciders=_deciders_for_scope(request, call.school))
+    _closed_call_reason_field(form, call)
     if request.method == "POST" and form.is_valid():
         try:
-            student_add(call=call, data=form.cleaned_data, by=request.user)
+            student_add(
+                call=call,
+                data=form.cleaned_data,
+                by=request.user,
+                reason=form.cleaned_data.get(CORRECTION_REASON, ""),
+            )
         except IncidentError as error:
             _show_error(request, form, error)
         else:
@@ -480,6 +491,7 @@ def student_void_view(request: AuthenticatedHttpRequest, pk: int, student_pk: in
 def activity_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     call = selectors.get_call_for_user(request, pk)
     form = ActivityForm(request.POST or None, call=call)
+    _closed_call_reason_field(form, call)
     if request.method == "POST" and form.is_valid():
         try:
             activity = activity_create(
@@ -487,6 +499,7 @@ def activity_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 data=form.activity_data(),
                 violation_confirmed=form.violation_confirmed,
                 by=request.user,
+                reason=form.cleaned_data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
             _show_error(request, form, error)
@@ -730,6 +743,8 @@ def intervention_self_initiated(request: AuthenticatedHttpRequest) -> HttpRespon
         raise PermissionDenied
     schools = selectors.schools_for_writing(scope)
     form = SelfInitiatedForm(request.POST or None, schools=schools)
+    if has_closed_year(scope.district):
+        add_reason_field(form, name=CORRECTION_REASON)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -743,6 +758,7 @@ def intervention_self_initiated(request: AuthenticatedHttpRequest) -> HttpRespon
                 outcome=data["outcome"],
                 outcome_notes=data["outcome_notes"],
                 by=request.user,
+                reason=data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
             _show_error(request, form, error)
@@ -797,6 +813,10 @@ def intervention_respond_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
         calls=Call.objects.filter(district=scope.district, school=record.school),
         initial={"responded_by": mine, "responded_at": timezone.localtime().replace(second=0)},
     )
+    if closed_year_for(
+        district=record.district_id, on_date=timezone.localdate(record.requested_at)
+    ):
+        add_reason_field(form, name=CORRECTION_REASON)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -809,6 +829,7 @@ def intervention_respond_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
                 discipline_decided_by=data["discipline_decided_by"],
                 call=data["call"],
                 by=request.user,
+                reason=data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
             _show_error(request, form, error)

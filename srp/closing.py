@@ -64,14 +64,16 @@ def require_reason_if_closed(
         return reason
     year = closed_year_for(district=district, on_date=on_date, school_year=school_year)
     if year is not None:
-        raise error(
+        refusal = error(
             _(
                 "The %(year)s school year is closed: say why this record changes. The reason "
                 "is kept in its history and listed as a revision in the year's report."
             )
-            % {"year": year.label},
-            field=field,
+            % {"year": year.label}
         )
+        # Set after construction: the apps' errors take their field in different ways.
+        refusal.field = field
+        raise refusal
     return reason
 
 

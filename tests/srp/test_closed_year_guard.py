@@ -317,3 +317,141 @@ def test_the_message_and_field_read_in_spanish(world, closed):
         form = EnrollmentForm(district=world.district)
         add_reason_field(form)
         assert str(form.fields["reason"].label) == "Motivo del cambio"
+
+
+# Incidents: calls, their students and activities, interventions --------------------------------
+OLD_DAY = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=datetime.UTC)
+
+
+def test_incidents_records_of_a_closed_year_need_a_reason(world, closed):
+    from incidents.models import Call, InterventionRequest, LawEnforcementActivity, StudentInvolved
+    from incidents.services import (
+        CORRECTION_REASON,
+        IncidentError,
+        activity_create,
+        call_create,
+        intervention_request_create,
+        intervention_respond,
+        intervention_self_initiated_create,
+        student_add,
+    )
+    from tests.incidents.factories import CallFactory, InterventionFactory, StaffMemberFactory
+    from tests.incidents.test_rules import student
+
+    sro = StaffMemberFactory(district=world.district, user=world.safety_staff)
+    call_data = {
+        "occurred_at": OLD_DAY,
+        "location": "Gym",
+        "requested_by": "teacher",
+        "reason": "fight",
+        "emergency": False,
+        "responding_staff": sro,
+        "narrative": "Two students fought.",
+        "outcome": "referred_to_school",
+        "call_ref": "CV-OLD-1",
+    }
+
+    def refused(service, **arguments):
+        with pytest.raises(IncidentError) as caught:
+            service(**arguments)
+        assert CORRECTION_REASON in caught.value.errors_by_field()
+        assert CLOSED_MESSAGE in caught.value.text
+
+    # A call entered late for the closed year, with its students.
+    call_arguments = {
+        "district": world.district,
+        "school": world.school_a,
+        "data": call_data,
+        "students": [student()],
+        "by": world.admin,
+    }
+    refused(call_create, **call_arguments)
+    assert not Call.objects.filter(call_ref="CV-OLD-1").exists()
+    call = call_create(**call_arguments, reason="Paper log entered late")
+    assert last_reason(call) == "Paper log entered late"
+    assert last_reason(call.students.get()) == "Paper log entered late"
+    # A student added to a call of the closed year.
+    old_call = CallFactory(school=world.school_a, responding_staff=sro, occurred_at=OLD_DAY)
+    refused(student_add, call=old_call, data=student(), by=world.admin)
+    assert not StudentInvolved.objects.filter(call=old_call).exists()
+    added = student_add(call=old_call, data=student(), by=world.admin, reason="Missed student")
+    assert last_reason(added) == "Missed student"
+    # An activity on that call.
+    activity = {
+        "kind": "citation",
+        "occurred_at": OLD_DAY,
+        "on_premises": False,
+        "student_under_18": False,
+    }
+    refused(activity_create, call=old_call, data=activity, by=world.admin)
+    assert not LawEnforcementActivity.objects.filter(call=old_call).exists()
+    recorded = activity_create(
+        call=old_call, data=activity, by=world.admin, reason="Citation copy arrived late"
+    )
+    assert last_reason(recorded) == "Citation copy arrived late"
+    # Interventions: a request dated in the closed year, a self-initiated one, a response.
+    request_arguments = {
+        "district": world.district,
+        "school": world.school_a,
+        "basis": "danger",
+        "requester_role": "teacher",
+        "description": "A student threatened classmates.",
+        "requested_at": OLD_DAY,
+        "by": world.admin,
+    }
+    refused(intervention_request_create, **request_arguments)
+    assert not InterventionRequest.objects.filter(requested_at=OLD_DAY).exists()
+    intervention_request_create(**request_arguments, reason="Request form found late")
+    self_arguments = {
+        "district": world.district,
+        "school": world.school_a,
+        "staff_member": sro,
+        "occurred_at": OLD_DAY,
+        "description": "A fight in the hallway.",
+        "outcome": "resolved",
+        "by": world.safety_staff,
+    }
+    refused(intervention_self_initiated_create, **self_arguments)
+    intervention_self_initiated_create(**self_arguments, reason="Entered late")
+    open_request = InterventionFactory(school=world.school_a, requested_at=OLD_DAY)
+    respond = {
+        "request": open_request,
+        "responded_by": sro,
+        "responded_at": OLD_DAY + datetime.timedelta(minutes=10),
+        "outcome": "resolved",
+        "by": world.admin,
+    }
+    refused(intervention_respond, **respond)
+    open_request.refresh_from_db()
+    assert open_request.status == InterventionRequest.Status.OPEN
+    answered = intervention_respond(**respond, reason="Response entered late")
+    assert answered.status == InterventionRequest.Status.RESPONDED
+    assert last_reason(answered) == "Response entered late"
+
+
+def test_student_form_on_a_closed_years_call_shows_the_reason_error(client_for, world, closed):
+    from incidents.models import StudentInvolved
+    from tests.incidents.factories import CallFactory, StaffMemberFactory
+
+    sro = StaffMemberFactory(district=world.district)
+    old_call = CallFactory(school=world.school_a, responding_staff=sro, occurred_at=OLD_DAY)
+    admin = client_for(world.admin)
+    url = reverse("incidents:student_create", args=[old_call.pk])
+    assert "Reason for the change" in admin.get(url).content.decode()
+    data = {
+        "role": "subject",
+        "grade": "9",
+        "race_ethnicity": "hispanic_latino",
+        "sex": "male",
+        "disability": "idea",
+        "english_learner": "yes",
+        "outcome": "no_action",
+        "under_18": "on",
+    }
+    response = admin.post(url, data)
+    assert response.status_code in (200, 400)
+    assert CLOSED_MESSAGE in response.context["form"].errors["correction_reason"][0]
+    assert not StudentInvolved.objects.filter(call=old_call).exists()
+    response = admin.post(url, {**data, "correction_reason": "Missed student"})
+    assert response.status_code == 302
+    assert StudentInvolved.objects.filter(call=old_call).count() == 1
