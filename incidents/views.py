@@ -362,7 +362,7 @@ def call_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             call_void(call=call, reason=form.cleaned_data["reason"], by=request.user)
         except IncidentError as error:
-            messages.error(request, error.message)
+            show_rule_error(request, None, error)
         else:
             messages.success(request, _("The call is marked as voided. It stays on record."))
     else:
@@ -946,7 +946,7 @@ def intervention_withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
     try:
         intervention_withdraw(request=record, by=request.user)
     except IncidentError as error:
-        messages.error(request, error.message)
+        show_rule_error(request, None, error)
     else:
         messages.success(request, _("Request withdrawn."))
     return redirect("incidents:intervention_detail", pk=record.pk)
