@@ -357,7 +357,7 @@ class InterventionRequestForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
 class InterventionRequestCorrectForm(SensitiveTextMixin, forms.Form):
     """Correct what a request said (its basis, where, what was happening), with the reason."""
 
-    sensitive_fields = ("description", "location")
+    sensitive_fields = ("description", "location", "correction_reason")
 
     basis = InterventionRequestForm.base_fields["basis"]
     location = InterventionRequestForm.base_fields["location"]
