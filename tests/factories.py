@@ -28,7 +28,8 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 
     district = factory.SubFactory(DistrictFactory)
     name = factory.Sequence(lambda n: f"School {n}")
-    building_code = factory.Sequence(lambda n: f"{2000 + n}")
+    # Six digits from 900000: the four-digit codes tests spell out never collide with these.
+    building_code = factory.Sequence(lambda n: f"{900000 + n}")
     level = School.Level.HIGH
     grade_span = "9-12"
 
