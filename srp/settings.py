@@ -79,11 +79,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "srp.apps.SrpConfig",
+    "sis",
     "agreements",
     "complaints",
     "incidents",
     "notices",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -110,6 +110,8 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("notices/", include("notices.urls")),
     path("reports/", include("reports.urls")),
+    path("sis/", include("sis.urls")),
+    path("notifications/", include("notifications.urls")),
     path("ops/admin/", admin.site.urls),
 ]
 
