@@ -21,9 +21,17 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
-from srp.forms import OtpVerifyForm, ProfileForm
+from srp.forms import BackupCodeForm, OtpVerifyForm, ProfileForm
 from srp.http import AuthenticatedHttpRequest
-from srp.second_factor import confirmed_device, second_factor_required
+from srp.outbox import email_queue
+from srp.second_factor import (
+    backup_codes_left,
+    confirmed_device,
+    issue_backup_codes,
+    remove_second_factor,
+    second_factor_required,
+    use_backup_code,
+)
 
 
 def _rate(setting: str) -> Callable[[str, HttpRequest], str]:
@@ -85,6 +93,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "device": confirmed_device(request.user),
             "required": second_factor_required(request.user),
+            "backup_codes_left": backup_codes_left(request.user),
         },
     )
 
@@ -107,7 +116,8 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Second factor set up. You will be asked for a code at each sign-in.")
             )
-            return redirect("account:profile")
+            # Shown once, in this response: a lost phone must not need an administrator.
+            return _show_backup_codes(request, issue_backup_codes(request.user))
         form.add_error(
             "token", _("That code is not right. Check your phone's clock and try again.")
         )
@@ -125,25 +135,81 @@ def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _next_target(request: AuthenticatedHttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return "srp:dashboard"
+    return target
+
+
 @second_factor_limited
 def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = confirmed_device(request.user)
     if device is None or request.user.is_verified():
         return redirect("srp:dashboard")
-    form = OtpVerifyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    using_backup = request.method == "POST" and "backup_code" in request.POST
+    form = OtpVerifyForm(request.POST if request.method == "POST" and not using_backup else None)
+    backup_form = BackupCodeForm(request.POST if using_backup else None)
+    if using_backup and backup_form.is_valid():
+        backup, refusal = use_backup_code(request.user, backup_form.cleaned_data["backup_code"])
+        if backup is not None:
+            otp_login(request, backup)
+            left = backup_codes_left(request.user)
+            email_queue(
+                to=[request.user.email],
+                template="account/email/backup_code_used",
+                context={"user": request.user, "left": left},
+                district=None,
+            )
+            messages.warning(
+                request,
+                _(
+                    "You signed in with a backup code; %(left)s are left. Make new codes on "
+                    "your account page when few are left, and set up your new phone."
+                )
+                % {"left": left},
+            )
+            return redirect(_next_target(request))
+        backup_form.add_error(
+            "backup_code",
+            _("Wait a few seconds before trying again.")
+            if refusal == "throttled"
+            else _("That backup code is not right, or it was used already."),
+        )
+    if not using_backup and request.method == "POST" and form.is_valid():
         allowed, _details = device.verify_is_allowed()
         if not allowed:
             form.add_error("token", _("Wait a few seconds before trying again."))
         elif device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
-            target = request.GET.get("next", "")
-            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                target = "srp:dashboard"
-            return redirect(target)
+            return redirect(_next_target(request))
         else:
             form.add_error("token", _("That code is not right."))
-    return render(request, "account/otp_verify.html", {"form": form})
+    return render(
+        request,
+        "account/otp_verify.html",
+        {"form": form, "backup_form": backup_form, "using_backup": using_backup},
+    )
+
+
+def _show_backup_codes(request: AuthenticatedHttpRequest, codes: list[str]) -> HttpResponse:
+    response = render(request, "account/backup_codes.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Make a new set of backup codes (the old ones stop working), shown once."""
+    if confirmed_device(request.user) is None:
+        messages.info(request, _("Set up the authenticator app first; backup codes come with it."))
+        return redirect("account:otp_setup")
+    if request.method == "POST":
+        return _show_backup_codes(request, issue_backup_codes(request.user))
+    return render(
+        request,
+        "account/backup_codes.html",
+        {"codes": None, "left": backup_codes_left(request.user)},
+    )
 
 
 @require_POST
@@ -151,6 +217,6 @@ def otp_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     if second_factor_required(request.user):
         messages.error(request, _("Your district requires a second factor for your role."))
         return redirect("account:profile")
-    TOTPDevice.objects.filter(user=request.user).delete()
+    remove_second_factor(request.user)
     messages.success(request, _("Second factor removed."))
     return redirect("account:profile")

@@ -228,6 +228,18 @@ class OtpVerifyForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+class BackupCodeForm(forms.Form):
+    """One of the ten backup codes, for a sign-in without the phone."""
+
+    backup_code = forms.RegexField(
+        label=_("Backup code"),
+        regex=r"^\s*[A-Za-z2-7](?:\s?[A-Za-z2-7]){7}\s*$",
+        max_length=40,
+        error_messages={"invalid": _("A backup code has 8 letters and digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User

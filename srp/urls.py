@@ -54,6 +54,7 @@ account_patterns = (
         path("", account_views.profile, name="profile"),
         path("second-factor/setup/", account_views.otp_setup, name="otp_setup"),
         path("second-factor/verify/", account_views.otp_verify, name="otp_verify"),
+        path("second-factor/backup-codes/", account_views.backup_codes, name="backup_codes"),
         path("second-factor/remove/", account_views.otp_disable, name="otp_disable"),
         path(
             "password/",
