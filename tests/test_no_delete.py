@@ -22,15 +22,30 @@ from django.db.models.signals import pre_delete
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("srp", "agreements", "complaints", "incidents", "notices", "reports")
+PROJECT_APPS = (
+    "srp",
+    "sis",
+    "agreements",
+    "complaints",
+    "incidents",
+    "notices",
+    "reports",
+    "notifications",
+)
 
 DELETE_CALL = re.compile(r"\.delete\(|_raw_delete\(|\bbulk_delete\b|\bDELETE\s+FROM\b", re.I)
 
 # What the scan may find, by file and the line's code: none of it removes a record.
 ALLOWED = {
-    # Resetting a user's TOTP device (sign-in second factor): a credential, not a record; the
-    # reset itself is in the user's history.
-    ("srp/account_views.py", "TOTPDevice.objects.filter(user=request.user).delete()"),
+    # Removing a user's second factor (the TOTP device and the backup codes) and spending or
+    # replacing a backup code: credentials, not records.
+    ("srp/second_factor.py", "TOTPDevice.objects.filter(user=user).delete()"),
+    ("srp/second_factor.py", "StaticDevice.objects.filter(user=user).delete()"),
+    ("srp/second_factor.py", "device.token_set.all().delete()"),
+    (
+        "srp/second_factor.py",
+        "removed, _by_model = StaticToken.objects.filter(device=device, token=normalised).delete()",
+    ),
     # A one-time nonce in the cache (public form replay guard): not the database.
     ("complaints/public_views.py", "cache.delete(nonce_key)"),
     # The readiness probe's own test key in the cache: not the database.
