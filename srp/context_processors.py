@@ -59,7 +59,7 @@ def srp(request: HttpRequest) -> dict[str, Any]:
             "url": url,
             "active": path.startswith(item.active_prefix or url),
         }
-        namespace = item.url_name.split(":", 1)[0]
+        namespace = item.group or item.url_name.split(":", 1)[0]
         if namespace in registry.nav_groups:
             group = groups.get(namespace)
             if group is None:

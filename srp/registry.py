@@ -62,6 +62,8 @@ class NavItem:
     roles: frozenset[str]
     order: int = 100
     active_prefix: str = ""
+    # The menu group it joins (a namespace given to `add_nav_group`); blank: its URL's namespace.
+    group: str = ""
 
 
 @dataclass(frozen=True)
