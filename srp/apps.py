@@ -51,7 +51,10 @@ class SrpConfig(AppConfig):
         cache.app_feeds_figures(
             self,
             ignore=["User", "OutboundEmail", "OutboundEmailAttachment", "DisclosureLog"],
-            district_paths={"Enrollment": "school.district_id"},
+            district_paths={
+                "Enrollment": "school.district_id",
+                "NonInstructionalDay": "school_year.district_id",
+            },
         )
         cache.connect_signals()
         register(check_cache_is_shared, Tags.caches, deploy=True)

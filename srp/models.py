@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -120,6 +120,15 @@ class District(models.Model):
 
     def current_school_year(self, on: datetime.date | None = None) -> SchoolYear | None:
         return SchoolYear.objects.filter(district=self).current(on).first()
+
+    def school_year_in_effect(self, on: datetime.date | None = None) -> SchoolYear | None:
+        """The current school year or, when `on` falls in no year (the summer before the next
+        year is rolled over), the latest year that has ended: its staff keep working."""
+        on = on or timezone.localdate()
+        return (
+            self.current_school_year(on)
+            or SchoolYear.objects.filter(district=self, ends_on__lt=on).order_by("-ends_on").first()
+        )
 
 
 class SchoolQuerySet(models.QuerySet["School"]):
@@ -260,6 +269,9 @@ class Enrollment(models.Model):
         SchoolYear, on_delete=models.CASCADE, related_name="enrollments"
     )
     students = models.PositiveIntegerField(_("students enrolled"))
+    # Copied from last year's count by the rollover: shown "draft — confirm" and left out of
+    # reports until a program administrator (or the SIS import) records the year's count.
+    draft = models.BooleanField(_("draft"), default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -277,6 +289,130 @@ class Enrollment(models.Model):
         if self.school_id and self.school_year_id:
             if self.school.district_id != self.school_year.district_id:
                 raise ValidationError(_("The school and the year belong to different districts."))
+
+
+class NonInstructionalDayQuerySet(models.QuerySet["NonInstructionalDay"]):
+    def live(self) -> NonInstructionalDayQuerySet:
+        """The entries that count: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class NonInstructionalDay(models.Model):
+    """A day or a run of days of a school year without instruction (a break, a holiday, a
+    closure, a professional day), which `srp.schooldays` leaves out of school days and, when
+    the district office is closed too, out of business days.
+
+    Entries are corrected (with history) or withdrawn with a reason, never deleted.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        BREAK = "break", _("Break")
+        PROFESSIONAL = "professional", _("Professional day (no students)")
+        CLOSURE = "closure", _("Emergency closure")
+
+    # Kinds on which the district office is closed unless the entry says otherwise (the import
+    # and the form start from this; a holiday always closes the office).
+    OFFICE_CLOSED_KINDS = frozenset({Kind.HOLIDAY, Kind.CLOSURE})
+
+    school_year = models.ForeignKey(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="non_instructional_days",
+        verbose_name=_("school year"),
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(
+        _("last day"), help_text=_("The same as the first day for a single day.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    office_closed = models.BooleanField(
+        _("district office closed"),
+        default=False,
+        help_text=_(
+            "The district office is closed too, so these days are not business days "
+            "(restraint report and notice clocks skip them). Always true for a holiday."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdraw_reason = models.TextField(
+        _("reason for withdrawing"), blank=True, max_length=2000, editable=False
+    )
+    history = HistoricalRecords()
+
+    objects = NonInstructionalDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_day", "pk"]
+        verbose_name = _("non-instructional day")
+        verbose_name_plural = _("non-instructional days")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="non_instructional_day_order",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["school_year", "first_day"], name="non_instr_year_first_day")
+        ]
+
+    def __str__(self) -> str:
+        if self.first_day == self.last_day:
+            return f"{self.name} ({self.first_day})"
+        return f"{self.name} ({self.first_day} – {self.last_day})"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def days(self) -> int:
+        """Calendar days the entry spans."""
+        return (self.last_day - self.first_day).days + 1
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.HOLIDAY:
+            self.office_closed = True
+        if self.first_day is None or self.last_day is None or self.school_year_id is None:
+            return
+        year = self.school_year
+        errors: dict[str, Any] = {}
+        for field in ("first_day", "last_day"):
+            day = getattr(self, field)
+            if not (year.starts_on <= day <= year.ends_on):
+                errors[field] = _(
+                    "%(day)s is outside the %(year)s school year (%(start)s to %(end)s)."
+                ) % {"day": day, "year": year.label, "start": year.starts_on, "end": year.ends_on}
+        if not errors and self.last_day < self.first_day:
+            errors["last_day"] = _("The last day cannot come before the first day.")
+        if not errors and self.withdrawn_at is None:
+            other = (
+                NonInstructionalDay.objects.live()
+                .filter(
+                    school_year_id=self.school_year_id,
+                    first_day__lte=self.last_day,
+                    last_day__gte=self.first_day,
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if other is not None:
+                errors["first_day"] = _("These days overlap %(other)s already on the calendar.") % {
+                    "other": other
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -523,3 +659,39 @@ class DisclosureLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The disclosure log is never erased."))
+
+
+class YearRollover(models.Model):
+    """One rollover of a district's school year into the next (`srp.rollover`): who ran it,
+    when, and what each step did. One per year rolled from and per year rolled into, so a
+    rollover run twice is refused by the database too."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="rollovers")
+    from_year = models.OneToOneField(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="rollover_out",
+        verbose_name=_("rolled over from"),
+    )
+    to_year = models.OneToOneField(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="rollover_in",
+        verbose_name=_("rolled over into"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("run by"),
+    )
+    at = models.DateTimeField(_("run at"), default=timezone.now)
+    # [{"key", "label", "counts": {...}, "lines": [...]}, ...] in the steps' order.
+    summary = models.JSONField(_("summary"), default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_year} → {self.to_year}"
