@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 from django.views.generic import RedirectView
 
+from agreements import import_views as import_views
 from agreements import views
 
 app_name = "agreements"
@@ -63,6 +64,12 @@ urlpatterns = [
     path("register/providers/<int:pk>/history/", views.provider_history, name="provider_history"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_edit, name="staff_create"),
+    path("staff/import/", import_views.staff_import, name="staff_import"),
+    path(
+        "staff/import/template.csv",
+        import_views.staff_import_template,
+        name="staff_import_template",
+    ),
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/history/", views.staff_history, name="staff_history"),

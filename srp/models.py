@@ -647,3 +647,64 @@ class DisclosureLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The disclosure log is never erased."))
+
+
+class BulkImport(models.Model):
+    """One CSV file of schools, people or staff offered for import (issue #14): every row went
+    in, or none did; or it was only checked. The audit record of the import (R-23): who, when,
+    which file (name, size, SHA-256), rows read, records created and updated, and the first
+    errors of a rejected file. Written by `srp.csv_import.run_import` only, never edited."""
+
+    class Kind(models.TextChoices):
+        SCHOOLS = "schools", _("Schools")
+        PEOPLE = "people", _("People")
+        STAFF = "staff", _("Safety and security staff")
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        CHECKED = "checked", _("Checked, nothing imported")
+        REJECTED = "rejected", _("Rejected")
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="bulk_imports")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    size_bytes = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    checksum = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created_count = models.PositiveIntegerField(_("records created"), default=0)
+    updated_count = models.PositiveIntegerField(_("records updated"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The first errors only (a file of 10,000 bad rows stays readable): row, column, message.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What the import did besides creating and updating (invitations sent, for example).
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    seconds = models.FloatField(_("seconds"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bulk import")
+        verbose_name_plural = _("bulk imports")
+        indexes = [
+            models.Index(fields=["district", "kind", "-created_at"], name="bulk_import_district")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def unchanged_count(self) -> int:
+        """Rows that matched a record already as the file has it."""
+        if self.status != self.Status.IMPORTED:
+            return 0
+        return max(self.rows - self.created_count - self.updated_count, 0)

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from srp import account_views, audit_views, health, outbox_views, views
+from srp import import_views as import_views
 from srp.forms import SignInForm
 
 srp_patterns = (
@@ -35,6 +36,12 @@ srp_patterns = (
         path("district/schools/<int:pk>/", views.school_detail, name="school_detail"),
         path("district/schools/<int:pk>/edit/", views.school_edit, name="school_edit"),
         path("district/schools/<int:pk>/history/", views.school_history, name="school_history"),
+        path("district/schools/import/", import_views.school_import, name="school_import"),
+        path(
+            "district/schools/import/template.csv",
+            import_views.school_import_template,
+            name="school_import_template",
+        ),
         path("district/years/", views.school_year_list, name="school_year_list"),
         path("district/years/new/", views.school_year_edit, name="school_year_create"),
         path("district/years/<int:pk>/edit/", views.school_year_edit, name="school_year_edit"),
@@ -42,6 +49,19 @@ srp_patterns = (
         path("district/people/new/", views.person_edit, name="person_create"),
         path("district/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
         path("district/people/<int:pk>/history/", views.person_history, name="person_history"),
+        path("district/people/import/", import_views.people_import, name="people_import"),
+        path(
+            "district/people/import/template.csv",
+            import_views.people_import_template,
+            name="people_import_template",
+        ),
+        path("district/imports/", import_views.import_list, name="import_list"),
+        path("district/imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+        path(
+            "district/imports/<int:pk>/errors.csv",
+            import_views.import_errors_csv,
+            name="import_errors_csv",
+        ),
         path("host/districts/", views.host_district_list, name="host_district_list"),
         path("host/districts/new/", views.host_district_create, name="host_district_create"),
         path("p/<str:district_code>/", views.public_district, name="public_district"),
