@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "notices",
     "reports",
     "notifications",
+    "retention",
 ]
 
 MIDDLEWARE = [

@@ -133,6 +133,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("sis/", include("sis.urls")),
     path("notifications/", include("notifications.urls")),
+    path("retention/", include("retention.urls")),
     path("ops/admin/", admin.site.urls),
 ]
 

@@ -31,6 +31,7 @@ PROJECT_APPS = (
     "notices",
     "reports",
     "notifications",
+    "retention",
 )
 
 DELETE_CALL = re.compile(r"\.delete\(|_raw_delete\(|\bbulk_delete\b|\bDELETE\s+FROM\b", re.I)
@@ -46,6 +47,15 @@ ALLOWED = {
         "srp/second_factor.py",
         "removed, _by_model = StaticToken.objects.filter(device=device, token=normalised).delete()",
     ),
+    # Destruction under the district's retention rules (issue #15): only after a program
+    # administrator confirms the list of records past their period and on no legal hold, each
+    # written to the destruction log; the one way a record leaves srp.
+    ("retention/services.py", "count, _by_model = part._base_manager.filter(pk__in=ids).delete()"),
+    (
+        "retention/services.py",
+        "count, _by_model = history._base_manager.filter(id__in=ids).delete()",
+    ),
+    ("retention/services.py", "default_storage.delete(name)"),
     # A one-time nonce in the cache (public form replay guard): not the database.
     ("complaints/public_views.py", "cache.delete(nonce_key)"),
     # The readiness probe's own test key in the cache: not the database.
