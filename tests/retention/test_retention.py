@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import Attachment, Complaint, Event
@@ -16,7 +15,6 @@ from retention import services
 from retention.models import (
     DestructionLogEntry,
     DestructionRun,
-    LegalHold,
     RecordType,
     RetentionRule,
 )
