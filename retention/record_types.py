@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -59,7 +59,7 @@ class RecordKind:
     minimum_years: int
     starts: StrOrPromise  # what the period is counted from, for people
     # (district, as_of, years) -> the records past their period, annotated `trigger`.
-    due: Callable[[District, datetime.date, int], QuerySet]
+    due: Callable[[District, datetime.date, int], QuerySet[Any]]
     label: Callable[[models.Model], str]
 
     @property
@@ -67,16 +67,17 @@ class RecordKind:
         return str(RecordType(self.key).label)
 
 
-def _by_school_year(model: type[models.Model], field: str) -> Callable[..., QuerySet]:
-    def due(district: District, as_of: datetime.date, years: int) -> QuerySet:
+def _by_school_year(model: type[models.Model], field: str) -> Callable[..., QuerySet[Any]]:
+    def due(district: District, as_of: datetime.date, years: int) -> QuerySet[Any]:
         cutoff = school_year_cutoff(as_of, years)
         lookup = f"{field}__date__lt" if _is_datetime(model, field) else f"{field}__lt"
         trigger = TruncDate(field) if _is_datetime(model, field) else models.F(field)
-        return (
+        records: QuerySet[Any] = (
             model._default_manager.filter(district=district, **{lookup: cutoff})
             .annotate(trigger=trigger)
             .order_by(field, "pk")
         )
+        return records
 
     return due
 
@@ -85,7 +86,7 @@ def _is_datetime(model: type[models.Model], field: str) -> bool:
     return isinstance(model._meta.get_field(field), models.DateTimeField)
 
 
-def _complaints_due(district: District, as_of: datetime.date, years: int) -> QuerySet:
+def _complaints_due(district: District, as_of: datetime.date, years: int) -> QuerySet[Any]:
     # Counted from the day the complaint was closed (or withdrawn); an open one is never due.
     back = _years_before(as_of, years)
     return (

@@ -189,7 +189,7 @@ def due_records(district: District, as_of: datetime.date) -> tuple[list[dict[str
             if _is_held(kind, record, held):
                 kept += 1
                 continue
-            trigger = record.trigger  # type: ignore[attr-defined]
+            trigger = record.trigger
             items.append(
                 {
                     "type": key,
@@ -399,7 +399,7 @@ def _check_no_outside_links(parts: list[tuple[type[models.Model], set[int]]]) ->
         for rel in model._meta.related_objects:
             if not rel.many_to_many or rel.related_model in part_models:
                 continue
-            through = rel.through  # type: ignore[union-attr]
+            through = rel.through  # type: ignore[attr-defined]
             column = next(
                 f.name for f in through._meta.fields if getattr(f, "related_model", None) is model
             )
