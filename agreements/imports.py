@@ -136,10 +136,11 @@ class StaffImporter(Importer[StaffRow]):
         Column("phone", gettext_lazy("Work phone (optional)."), "555-0142", max_length=40),
         Column(
             "active_from",
-            gettext_lazy("First day on the roster, as 2026-08-15."),
+            gettext_lazy(
+                "First day on the roster, as 2026-08-15 (needed for a new staff member; an "
+                "update may leave the column out)."
+            ),
             "2026-08-15",
-            required=True,
-            blank=False,
             max_length=10,
         ),
         Column(
@@ -260,7 +261,14 @@ class StaffImporter(Importer[StaffRow]):
                 fields[name] = row.get(name)
         if row.given("email"):
             fields["email"] = parse_email(row, "email", report, required=False)
-        fields["active_from"] = self._date(row, "active_from", report)
+        if row.get("active_from"):
+            fields["active_from"] = self._date(row, "active_from", report)
+        elif existing is None or row.given("active_from"):
+            report.add(
+                row.number,
+                "active_from",
+                _("The first day on the roster is missing (as 2026-08-15)."),
+            )
         for name in ("active_until", "first_day_on_campus"):
             if row.given(name):
                 fields[name] = self._date(row, name, report)
