@@ -12,8 +12,11 @@ class RetentionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from srp.registry import NavItem, registry
+        from retention import demo
+        from srp.registry import DemoSeeder, NavItem, registry
         from srp.roles import Role
+
+        registry.add_demo_seeder(DemoSeeder("retention", demo.seed, order=95))
 
         registry.add_nav_item(
             NavItem(
