@@ -60,6 +60,9 @@ class ComplaintsConfig(AppConfig):
         )
         registry.add_demo_seeder(DemoSeeder("complaints", demo.seed, order=40))
         registry.add_reminder(Reminder("complaints.due", reminders.run, order=30))
+        from complaints import notify
+
+        notify.register()  # who is told when a complaint waits on them (issue #14 item 5)
         roster.connect_signals()
         # An investigator sees the complaints assigned to them, a liaison those referred to
         # their provider.
@@ -70,7 +73,15 @@ class ComplaintsConfig(AppConfig):
             ignore=["AccessLog", "ReminderSent"],
             district_paths={
                 name: "complaint.district_id"
-                for name in ("Allegation", "Attachment", "Event", "InvestigationNote", "Extension")
+                for name in (
+                    "Allegation",
+                    "Attachment",
+                    "Event",
+                    "InvestigationNote",
+                    "Extension",
+                    "ProviderResponse",
+                    "ProviderDocument",
+                )
             },
         )
 
@@ -87,6 +98,8 @@ class ComplaintsConfig(AppConfig):
                     (complaint_models.InvestigationNote, _("Investigation note")),
                     (complaint_models.Extension, _("Extension")),
                     (complaint_models.Attachment, _("Attachment")),
+                    (complaint_models.ProviderResponse, _("Provider's response")),
+                    (complaint_models.ProviderDocument, _("Provider's document")),
                 )
             ],
         )

@@ -24,6 +24,8 @@ from complaints.models import (
     ContactPreference,
     Finding,
     LetterText,
+    ProviderOutcome,
+    ProviderResponse,
     Relationship,
     Status,
 )
@@ -487,3 +489,100 @@ class ComplaintFilterForm(forms.Form):
 
 def current_year(district: District) -> SchoolYear | None:
     return district.current_school_year()
+
+
+MAX_PROVIDER_FILES = 5
+
+
+class ProviderOutcomeForm(DateBoundsMixin, SensitiveTextMixin, forms.Form):
+    """The provider's answer on a referred complaint, typed by its liaison (issue #14 item 5).
+    A correction of an answer already recorded asks for a reason (kept in the history)."""
+
+    sensitive_fields = ("outcome_text", "reason")
+
+    case_number = forms.CharField(
+        label=_("Provider's case number"),
+        max_length=60,
+        required=False,
+        help_text=_("The number the provider gave this complaint in its own records."),
+    )
+    outcome = forms.ChoiceField(label=_("Provider's outcome"), choices=ProviderOutcome.choices)
+    outcome_text = forms.CharField(
+        label=_("What the provider concluded"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "In plain words: what it found and any action it took. At most 4,000 characters."
+        ),
+    )
+    received_on = forms.DateField(
+        label=_("Provider's response received on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    documents = MultipleFileField(
+        label=_("Documents from the provider (optional)"),
+        required=False,
+        help_text=_(
+            "Up to 5 files at a time: PDF or photos (JPEG, PNG, GIF, WebP, HEIC), 10 MB each."
+        ),
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed when you change an answer already recorded; kept in its history."),
+    )
+
+    def __init__(self, *args: Any, instance: ProviderResponse | None = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "case_number": instance.case_number,
+                    "outcome": instance.outcome,
+                    "outcome_text": instance.outcome_text,
+                    "received_on": instance.received_on,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        if instance is None:
+            del self.fields["reason"]
+        self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.initial.setdefault("received_on", timezone.localdate())
+
+    def clean_received_on(self) -> datetime.date:
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_documents(self) -> list[tuple[Any, str]]:
+        files = self.cleaned_data.get("documents") or []
+        if len(files) > MAX_PROVIDER_FILES:
+            raise ValidationError(
+                _("You can attach at most %(max)s files at a time; you chose %(count)s.")
+                % {"max": MAX_PROVIDER_FILES, "count": len(files)}
+            )
+        checked, errors = [], []
+        for upload in files:
+            try:
+                content_type = validate_upload(
+                    upload, allowed=IMAGES_AND_PDF, max_bytes=MAX_FILE_BYTES
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                checked.append((upload, content_type))
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        explained = (data.get("outcome_text") or "").strip()
+        if data.get("outcome") == ProviderOutcome.OTHER and not explained:
+            self.add_error("outcome_text", _("Say what the provider concluded."))
+        return data

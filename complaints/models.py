@@ -501,3 +501,82 @@ class LetterText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district_id} {self.language}"
+
+
+class ProviderOutcome(models.TextChoices):
+    """What the provider told the district it concluded on a complaint referred to it."""
+
+    PENDING = "pending", _("Still under review by the provider")
+    SUSTAINED = "sustained", _("Sustained")
+    NOT_SUSTAINED = "not_sustained", _("Not sustained")
+    EXONERATED = "exonerated", _("Exonerated")
+    UNFOUNDED = "unfounded", _("Unfounded")
+    DECLINED = "declined", _("The provider declined to investigate")
+    REFERRED_ON = "referred_on", _("Referred on to another agency")
+    OTHER = "other", _("Other")
+
+
+class ProviderResponse(models.Model):
+    """The provider's answer on a complaint referred to it, recorded by its liaison (issue #14
+    item 5): its own case number, what it concluded and when the district heard. One per
+    complaint and provider; corrected through `referral_record_provider_outcome` with a reason,
+    never deleted."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="provider_responses"
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="+", verbose_name=_("provider")
+    )
+    case_number = models.CharField(_("provider's case number"), max_length=60, blank=True)
+    outcome = models.CharField(
+        _("provider's outcome"), max_length=20, choices=ProviderOutcome.choices
+    )
+    outcome_text = models.TextField(_("what the provider concluded"), blank=True)
+    received_on = models.DateField(_("provider's response received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "provider"], name="provider_response_once_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.get_outcome_display()}"
+
+
+class ProviderDocument(models.Model):
+    """A document the provider sent with its response (its report, a letter): checked by its
+    bytes, stored privately, served only to those who may open the complaint."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="provider_documents"
+    )
+    response = models.ForeignKey(
+        ProviderResponse, on_delete=models.PROTECT, related_name="documents"
+    )
+    file = models.FileField(upload_to=private_upload_to("complaints/provider"))
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

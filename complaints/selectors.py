@@ -10,7 +10,7 @@ from django.http import Http404
 
 from agreements.models import StaffMember
 from agreements.selectors import provider_ids_for_user
-from complaints.models import Complaint, ComplaintQuerySet
+from complaints.models import Complaint, ComplaintQuerySet, ProviderResponse
 from srp.models import Membership, User
 from srp.roles import Role
 
@@ -99,3 +99,29 @@ def investigator_choices(*, complaint: Complaint) -> QuerySet[User]:
 def is_about(complaint: Complaint, user: User) -> bool:
     """True when the person may not open this complaint (R-09), by the one rule."""
     return not Complaint.objects.filter(pk=complaint.pk).not_about(user).exists()
+
+
+def can_record_provider_outcome(scope: Scope, complaint: Complaint) -> bool:
+    """Whether this reader is a liaison of the provider the complaint is referred to: the one
+    person who records the provider's case number, outcome and documents (issue #14 item 5).
+    The complaint itself was already read through `complaints_for_scope`."""
+    if complaint.referred_provider_id is None or not scope.has(Role.AGENCY_LIAISON):
+        return False
+    return complaint.referred_provider_id in liaison_provider_ids(scope)
+
+
+def provider_responses_for(scope: Scope, complaint: Complaint) -> list[ProviderResponse]:
+    """The providers' responses on this complaint this reader may see, with their documents:
+    all of them for the district's readers, a liaison only their own provider's (a complaint
+    referred to another provider before keeps that provider's answer from them). A complaint
+    never referred has none (a referral is never undone), so it costs no query."""
+    if complaint.referred_provider_id is None:
+        return []
+    qs = complaint.provider_responses.select_related("provider", "recorded_by").prefetch_related(
+        "documents"
+    )
+    if not scope.is_program_admin and not (
+        scope.has(Role.INVESTIGATOR) and complaint.investigator_id == scope.user.pk
+    ):
+        qs = qs.filter(provider_id__in=sorted(liaison_provider_ids(scope)))
+    return list(qs)

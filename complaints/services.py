@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import notify as complaint_notify
 from complaints.models import (
     AccessLog,
     Allegation,
@@ -29,12 +30,16 @@ from complaints.models import (
     Finding,
     InvestigationNote,
     LetterText,
+    ProviderDocument,
+    ProviderResponse,
     Status,
 )
 from complaints.selectors import investigator_choices, is_about
+from srp import schooldays
 from srp.closing import require_reason_if_closed
 from srp.history import as_done_by
 from srp.outbox import email_queue
+from srp.roles import Role
 from srp.rules import RuleError
 
 if TYPE_CHECKING:
@@ -88,17 +93,6 @@ def allowed_actions(complaint: Complaint) -> list[str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def add_school_days(start: datetime.date, days: int) -> datetime.date:
-    """`days` weekdays after `start` (school holidays are not modelled; weekends are skipped)."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += datetime.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def next_reference(*, district: District, year: int) -> str:
@@ -187,7 +181,9 @@ def complaint_submit(
             mailing_address=mailing_address,
             language=language,
             received_at=now,
-            acknowledge_due=add_school_days(today, district.acknowledge_within_school_days),
+            acknowledge_due=schooldays.add_school_days(
+                district, today, district.acknowledge_within_school_days
+            ),
             respond_due=today + datetime.timedelta(days=district.respond_within_days),
             investigation_due=today + datetime.timedelta(days=district.investigation_max_days),
         )
@@ -331,6 +327,7 @@ def complaint_assign(*, complaint: Complaint, investigator: User, by: User) -> C
         Event.objects.create(
             complaint=locked, by=by, kind="assigned", note=str(investigator), public=False
         )
+        complaint_notify.complaint_assigned(locked, investigator)
     return locked
 
 
@@ -360,7 +357,132 @@ def complaint_refer(
         locked.referred_on = referred_on
         locked.provider_case_number = case_number
         locked.save()
+        complaint_notify.complaint_referred(locked, provider)
     return locked
+
+
+PROVIDER_RESPONSE_FIELDS = ("case_number", "outcome", "outcome_text", "received_on")
+MAX_PROVIDER_DOCUMENTS = 20
+
+
+def referral_record_provider_outcome(
+    *,
+    complaint: Complaint,
+    by: User,
+    case_number: str,
+    outcome: str,
+    outcome_text: str,
+    received_on: datetime.date,
+    documents: Sequence[tuple[UploadedFile, str]] = (),
+    reason: str = "",
+) -> ProviderResponse:
+    """Record, or correct, the provider's answer on a complaint referred to it (issue #14).
+
+    Preconditions: the complaint is referred to a provider and `by` is an active agency liaison
+    of that provider in the complaint's district who may open it (R-09: never one naming their
+    own roster entry). `documents` are uploads already checked by `srp.uploads.validate_upload`
+    with their sniffed content type. A correction of what was recorded needs a `reason`, kept
+    in the response's history; adding documents alone does not. Nothing is ever deleted.
+
+    Effects: the provider's response (one per complaint and provider), its documents, the
+    complaint's `provider_case_number` kept in step, and an internal timeline event.
+    """
+    from agreements.models import LiaisonLink
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = _lock(complaint)
+        provider_id = locked.referred_provider_id
+        if provider_id is None:
+            raise ComplaintError(_("This complaint is not referred to a provider."))
+        speaks_for = LiaisonLink.objects.filter(
+            provider_id=provider_id,
+            provider__district_id=locked.district_id,
+            membership__user=by,
+            membership__district_id=locked.district_id,
+            membership__role=Role.AGENCY_LIAISON,
+            membership__active=True,
+        ).exists()
+        may_open = (
+            Complaint.objects.filter(pk=locked.pk).not_about(by, referred_to=[provider_id]).exists()
+        )
+        if not speaks_for or not may_open:
+            raise ComplaintError(
+                _(
+                    "Only a liaison of the provider this complaint is referred to can record "
+                    "its answer."
+                )
+            )
+        if received_on > timezone.localdate():
+            raise ComplaintError(_("The date cannot be in the future."), field="received_on")
+        if locked.referred_on is not None and received_on < locked.referred_on:
+            raise ComplaintError(
+                _("The provider's answer cannot come before the referral (%(date)s).")
+                % {"date": locked.referred_on.isoformat()},
+                field="received_on",
+            )
+        response = (
+            ProviderResponse.objects.select_for_update()
+            .filter(complaint=locked, provider_id=provider_id)
+            .first()
+        )
+        wanted = {
+            "case_number": case_number.strip(),
+            "outcome": outcome,
+            "outcome_text": outcome_text,
+            "received_on": received_on,
+        }
+        if response is None:
+            response = ProviderResponse(
+                complaint=locked, provider_id=provider_id, recorded_by=by, **wanted
+            )
+            changed = True
+        else:
+            changed = any(getattr(response, name) != wanted[name] for name in wanted)
+            if changed and not reason:
+                raise ComplaintError(
+                    _(
+                        "Say why the provider's answer is corrected: the reason is kept in its "
+                        "history."
+                    ),
+                    field="reason",
+                )
+            for name, value in wanted.items():
+                setattr(response, name, value)
+        if len(documents) + (response.documents.count() if response.pk else 0) > (
+            MAX_PROVIDER_DOCUMENTS
+        ):
+            raise ComplaintError(
+                _("A provider's answer holds at most %(max)s documents.")
+                % {"max": MAX_PROVIDER_DOCUMENTS},
+                field="documents",
+            )
+        if changed:
+            as_done_by(response, by, reason)
+            response.save()
+        for upload, content_type in documents:
+            document = ProviderDocument(
+                complaint=locked,
+                response=response,
+                original_name=(upload.name or "document")[:255],
+                content_type=content_type,
+                size=upload.size or 0,
+                uploaded_by=by,
+            )
+            document.file.save(upload.name or "document", upload, save=False)
+            as_done_by(document, by).save()
+        if locked.provider_case_number != response.case_number:
+            locked.provider_case_number = response.case_number
+            as_done_by(locked, by, reason)
+            locked.save(update_fields=["provider_case_number"])
+        if changed or documents:
+            note = response.get_outcome_display()
+            if documents:
+                note += " · " + _("%(count)s document(s)") % {"count": len(documents)}
+            Event.objects.create(
+                complaint=locked, by=by, kind="provider_outcome", note=note, public=False
+            )
+    return response
 
 
 ALLEGATION_FIELDS = ("staff_member_id", "category", "summary", "finding", "finding_explanation")
@@ -580,8 +702,10 @@ def access_log_record(
             "attachment": _("Complaint attachment"),
             "letter": _("Response letter"),
             "letter preview": _("Response letter preview"),
+            "provider outcome": _("Provider's answer"),
+            "provider document": _("Provider's document"),
         }
-        action = DOWNLOADED if what in ("attachment", "letter") else VIEWED
+        action = DOWNLOADED if what in ("attachment", "letter", "provider document") else VIEWED
         disclosure_record(request, what=labels.get(what, what), obj=complaint, action=action)
 
 

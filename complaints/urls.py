@@ -28,5 +28,11 @@ urlpatterns = [
         name="allegation_edit",
     ),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/provider-outcome/", views.provider_outcome_edit, name="provider_outcome"),
+    path(
+        "<int:pk>/provider-documents/<int:document_pk>/",
+        views.provider_document_download,
+        name="provider_document",
+    ),
     path("<int:pk>/<slug:action>/", views.complaint_step, name="step"),
 ]

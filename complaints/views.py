@@ -24,17 +24,20 @@ from complaints.forms import (
     ExtendForm,
     LetterTextForm,
     NoteForm,
+    ProviderOutcomeForm,
     ReasonForm,
     ReferForm,
 )
 from complaints.models import Allegation, Complaint, ComplaintQuerySet, LetterText
 from complaints.selectors import (
     READ_ROLES,
+    can_record_provider_outcome,
     can_write,
     complaints_for_scope,
     get_complaint_for_user,
     investigator_choices,
     is_about,
+    provider_responses_for,
 )
 from complaints.services import ComplaintError
 from srp.closing import add_reason_field, closed_year_for
@@ -168,7 +171,14 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "investigator_conflict": scope.is_program_admin
         and complaint.investigator is not None
         and is_about(complaint, complaint.investigator),
+        # The provider's answer on a referral: recorded by its liaison, read by the district.
+        "can_record_outcome": can_record_provider_outcome(scope, complaint),
     }
+    responses = provider_responses_for(scope, complaint)
+    context["provider_responses"] = responses
+    context["outcome_recorded"] = any(
+        r.provider_id == complaint.referred_provider_id for r in responses
+    )
     # Investigation notes are internal: never shown to an agency liaison.
     if writable:
         context["notes"] = list(complaint.notes.select_related("author"))
@@ -206,6 +216,68 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
     )
     return serve_upload(
         attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+def provider_document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A document the provider sent with its answer, to those who may see that answer."""
+    complaint = get_complaint_for_user(request, pk)
+    documents = {
+        document.pk: document
+        for response in provider_responses_for(request.scope, complaint)
+        for document in response.documents.all()
+    }
+    document = documents.get(document_pk)
+    if document is None:
+        raise Http404
+    services.access_log_record(
+        complaint=complaint, user=request.user, what="provider document", request=request
+    )
+    return serve_upload(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
+
+
+def provider_outcome_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The liaison of the provider a complaint is referred to records the provider's case
+    number, outcome and documents (issue #14 item 5); a second visit corrects them."""
+    complaint = get_complaint_for_user(request, pk)
+    if not can_record_provider_outcome(request.scope, complaint):
+        raise PermissionDenied
+    existing = complaint.provider_responses.filter(
+        provider_id=complaint.referred_provider_id
+    ).first()
+    form = ProviderOutcomeForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=existing,
+    )
+    if request.method != "POST":
+        services.access_log_record(
+            complaint=complaint, user=request.user, what="provider outcome", request=request
+        )
+    return _step_page(
+        request,
+        complaint,
+        title=_("Correct the provider's answer") if existing else _("Record the provider's answer"),
+        form=form,
+        run=lambda d: services.referral_record_provider_outcome(
+            complaint=complaint,
+            by=request.user,
+            case_number=d["case_number"],
+            outcome=d["outcome"],
+            outcome_text=d["outcome_text"],
+            received_on=d["received_on"],
+            documents=d["documents"],
+            reason=d.get("reason", ""),
+        ),
+        done=_("The provider's answer is saved; the district can read it on the complaint."),
+        submit_label=_("Save"),
+        explanation=_(
+            "What %(provider)s decided on this complaint. The district's investigator and "
+            "program administrators read it; the family does not."
+        )
+        % {"provider": complaint.referred_provider.name if complaint.referred_provider else ""},
     )
 
 
