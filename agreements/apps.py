@@ -27,6 +27,9 @@ class AgreementsConfig(AppConfig):
         from srp.roles import Role
 
         registry.set_school_resolver(Role.SAFETY_STAFF, safety_staff_school_ids)
+        from agreements import rollover
+
+        rollover.register()
         registry.add_person_panel(
             PersonPanel(
                 "agreements.roster_entry",

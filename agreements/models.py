@@ -313,6 +313,12 @@ class StaffAssignmentQuerySet(models.QuerySet["StaffAssignment"]):
         """Assignments still running (no end date recorded)."""
         return self.filter(ended_on__isnull=True)
 
+    def to_confirm(self) -> StaffAssignmentQuerySet:
+        """Carried forward by the rollover and waiting to be confirmed or ended."""
+        return self.filter(
+            carried_forward_from__isnull=False, confirmed_at__isnull=True, ended_on__isnull=True
+        )
+
     def active_on(self, on: datetime.date | None = None) -> StaffAssignmentQuerySet:
         """Assignments the staff member still works on `on` (an assignment ends after its
         end date). Reports of a school year read every assignment of that year, ended or not:
@@ -341,6 +347,28 @@ class StaffAssignment(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(MAX_DAYS_PER_WEEK)],
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # Set by the rollover (`agreements.rollover`): last year's assignment this one carries
+    # forward. Such an assignment counts at once (the staff member keeps working at the
+    # school) and waits for a program administrator to confirm it or end it.
+    carried_forward_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("carried forward from"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     history = HistoricalRecords()
 
     objects = StaffAssignmentQuerySet.as_manager()
@@ -359,6 +387,15 @@ class StaffAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_member} at {self.school} ({self.days_per_week} d/wk)"
+
+    @property
+    def to_confirm(self) -> bool:
+        """Carried forward by the rollover, not yet confirmed or ended."""
+        return (
+            self.carried_forward_from_id is not None
+            and self.confirmed_at is None
+            and self.ended_on is None
+        )
 
     def clean(self) -> None:
         if not (self.staff_member_id and self.school_id and self.school_year_id):

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 def safety_staff_school_ids(user: User, district: District) -> set[int]:
     """The schools a safety staff member works at now: assigned in the current school year and
-    the assignment not ended (an ended one stays in the year's records, not in their reach)."""
-    year = district.current_school_year()
+    the assignment not ended (an ended one stays in the year's records, not in their reach).
+    In the summer before the next year exists, the year that has just ended counts, so an SRO
+    keeps their schools until the rollover (`District.school_year_in_effect`)."""
+    year = district.school_year_in_effect()
     if year is None:
         return set()
     return set(

@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from agreements import import_views as import_views
-from agreements import views
+from agreements import rollover_views, views
 
 app_name = "agreements"
 # Agreements and providers live under register/ so that the "Agreements" navigation item is not
@@ -12,6 +12,16 @@ app_name = "agreements"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="agreements:agreement_list"), name="index"),
     path("register/", views.agreement_list, name="agreement_list"),
+    path(
+        "staff/carried-forward/<int:pk>/confirm/",
+        rollover_views.carried_assignment_confirm,
+        name="carried_assignment_confirm",
+    ),
+    path(
+        "staff/carried-forward/<int:pk>/end/",
+        rollover_views.carried_assignment_end,
+        name="carried_assignment_end",
+    ),
     path("register/new/", views.agreement_create, name="agreement_create"),
     path("register/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("register/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),

@@ -74,7 +74,8 @@ def _compute_public_roster(district: District) -> PublicRoster:
         .order_by("name", "pk")
         .values_list("pk", "name")
     )
-    school_year = district.current_school_year()
+    # In the summer before the next year exists, the year just ended: never an empty roster.
+    school_year = district.school_year_in_effect()
     staff: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _name in schools}
     if school_year is not None and schools:
         # One row per (staff member, school) with only the names shown: thousands at scale.

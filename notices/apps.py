@@ -48,6 +48,9 @@ class NoticesConfig(AppConfig):
             )
         )
         registry.add_demo_seeder(DemoSeeder("notices", demo.seed, order=50))
+        from notices import rollover
+
+        rollover.register()
         registry.add_reminder(Reminder("notices.late", send_late_notice_reminders, order=40))
         # Archives being built and reminder bookkeeping feed no figure.
         app_feeds_figures(

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils import translation as django_translation
 from django_ratelimit.decorators import ratelimit
 
@@ -21,17 +22,20 @@ PAGE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def _published(district: District) -> tuple[SchoolYear | None, Notice | None]:
-    year = district.current_school_year()
-    if year is None:
-        return None, None
+    """The notice families see and its year: the latest published notice of a year that has
+    begun. After the rollover the new year's notice is a draft, and the previous year's stays
+    up until the new one is published: there is no "not published" gap between years."""
     notice = (
         Notice.objects.published()
-        .filter(district=district, school_year=year)
+        .filter(district=district, school_year__starts_on__lte=timezone.localdate())
         .select_related("school_year", "district")
         .prefetch_related("translations")
+        .order_by("-school_year__starts_on")
         .first()
     )
-    return year, notice
+    if notice is None:
+        return district.school_year_in_effect(), None
+    return notice.school_year, notice
 
 
 def _school(district: District, year: SchoolYear | None, building_code: str) -> School:

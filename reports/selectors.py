@@ -117,10 +117,12 @@ def schools_section(
     *, district: District, school_year: SchoolYear, school_ids: frozenset[int] | None
 ) -> list[dict[str, Any]]:
     schools = School.objects.filter(district=district).filter(_school_filter(school_ids, "pk"))
+    # A draft count (last year's, copied by the rollover until this year's is recorded) is
+    # not this year's enrollment: no rate is drawn from it.
     enrollment = dict(
-        Enrollment.objects.filter(school_year=school_year, school__in=schools).values_list(
-            "school_id", "students"
-        )
+        Enrollment.objects.filter(
+            school_year=school_year, school__in=schools, draft=False
+        ).values_list("school_id", "students")
     )
     staffing = {
         row["school_id"]: row

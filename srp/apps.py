@@ -13,7 +13,7 @@ class SrpConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import Tags, register
 
-        from srp import cache, dashboard
+        from srp import cache, dashboard, rollover
         from srp.checks import check_cache_is_shared
         from srp.registry import NavItem, registry
         from srp.roles import Role
@@ -47,6 +47,7 @@ class SrpConfig(AppConfig):
         )
         registry.add_nav_group("srp", _("District"))
         dashboard.register()
+        rollover.register()
         # The mail outbox, sign-ins (`last_login`) and the disclosure log feed no figure.
         cache.app_feeds_figures(
             self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from srp.http import AuthenticatedHttpRequest
@@ -34,7 +35,34 @@ def district_overview(request: AuthenticatedHttpRequest) -> dict[str, Any] | Non
     }
 
 
+def rollover_offer(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
+    """Offered from 1 May of the last year's spring (or once today is past its span), until
+    the next year is rolled over. Cached like every section: a new day or the rollover's own
+    writes make it stale."""
+    from srp.rollover import rollover_due, rollover_plan
+
+    district = request.scope.require(Role.PROGRAM_ADMIN)
+    plan = rollover_plan(district)
+    if not rollover_due(plan) or plan is None:
+        return None
+    return {
+        "from_label": plan.from_year.label,
+        "label": plan.label,
+        "first_day": plan.first_instructional_day,
+        "overdue": plan.to_year is None and timezone.localdate() > plan.from_year.ends_on,
+    }
+
+
 def register() -> None:
+    registry.add_dashboard_section(
+        DashboardSection(
+            key="srp.rollover",
+            template="srp/dashboard/rollover.html",
+            roles=frozenset({Role.PROGRAM_ADMIN}),
+            context=rollover_offer,
+            order=5,
+        )
+    )
     registry.add_dashboard_section(
         DashboardSection(
             key="srp.district",

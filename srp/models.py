@@ -121,6 +121,15 @@ class District(models.Model):
     def current_school_year(self, on: datetime.date | None = None) -> SchoolYear | None:
         return SchoolYear.objects.filter(district=self).current(on).first()
 
+    def school_year_in_effect(self, on: datetime.date | None = None) -> SchoolYear | None:
+        """The current school year or, when `on` falls in no year (the summer before the next
+        year is rolled over), the latest year that has ended: its staff keep working."""
+        on = on or timezone.localdate()
+        return (
+            self.current_school_year(on)
+            or SchoolYear.objects.filter(district=self, ends_on__lt=on).order_by("-ends_on").first()
+        )
+
 
 class SchoolQuerySet(models.QuerySet["School"]):
     def active(self) -> SchoolQuerySet:
@@ -260,6 +269,9 @@ class Enrollment(models.Model):
         SchoolYear, on_delete=models.CASCADE, related_name="enrollments"
     )
     students = models.PositiveIntegerField(_("students enrolled"))
+    # Copied from last year's count by the rollover: shown "draft — confirm" and left out of
+    # reports until a program administrator (or the SIS import) records the year's count.
+    draft = models.BooleanField(_("draft"), default=False, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -647,6 +659,42 @@ class DisclosureLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The disclosure log is never erased."))
+
+
+class YearRollover(models.Model):
+    """One rollover of a district's school year into the next (`srp.rollover`): who ran it,
+    when, and what each step did. One per year rolled from and per year rolled into, so a
+    rollover run twice is refused by the database too."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="rollovers")
+    from_year = models.OneToOneField(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="rollover_out",
+        verbose_name=_("rolled over from"),
+    )
+    to_year = models.OneToOneField(
+        SchoolYear,
+        on_delete=models.PROTECT,
+        related_name="rollover_in",
+        verbose_name=_("rolled over into"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("run by"),
+    )
+    at = models.DateTimeField(_("run at"), default=timezone.now)
+    # [{"key", "label", "counts": {...}, "lines": [...]}, ...] in the steps' order.
+    summary = models.JSONField(_("summary"), default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_year} → {self.to_year}"
 
 
 class BulkImport(models.Model):

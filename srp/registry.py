@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.urls import reverse
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from srp.http import AuthenticatedHttpRequest
-    from srp.models import District, User
+    from srp.models import District, SchoolYear, User
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,34 @@ class PersonPanel:
     order: int = 100
 
 
+class RolloverSummary(TypedDict):
+    """What a rollover step will do (preview) or did (run): counts by name and the sentences
+    shown to the program administrator (kept in the `YearRollover` record as JSON)."""
+
+    counts: dict[str, int]
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class RolloverStep:
+    """One part of rolling a school year over into the next (`srp.rollover`), registered by the
+    app owning the records it carries forward.
+
+    `preview(from_year, to_year)` only reads (`to_year` is not saved yet: it has the district,
+    label and dates, no pk); `run(from_year, to_year, by)` writes, inside the rollover's one
+    transaction (an exception undoes the whole rollover). `result_template` (with
+    `result_context(to_year)`) adds a block to the rollover's result page, where what was
+    carried forward is confirmed."""
+
+    key: str
+    label: StrOrPromise
+    preview: Callable[[SchoolYear, SchoolYear], RolloverSummary]
+    run: Callable[[SchoolYear, SchoolYear, User], RolloverSummary]
+    order: int = 100
+    result_template: str = ""
+    result_context: Callable[[SchoolYear], dict[str, Any]] | None = None
+
+
 # A parent's child records: [(queryset of children or of their history, label of one), ...]
 HistoryChildren = Callable[[Any], list[tuple[Any, Any]]]
 
@@ -118,6 +146,7 @@ class Registry:
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     reminders: list[Reminder] = field(default_factory=list)
     person_panels: list[PersonPanel] = field(default_factory=list)
+    rollover_steps: list[RolloverStep] = field(default_factory=list)
     school_resolvers: dict[str, Callable[[User, District], set[int]]] = field(default_factory=dict)
     # Menu groups: items whose URL namespace has a label here share one dropdown menu.
     nav_groups: dict[str, Any] = field(default_factory=dict)
@@ -173,6 +202,9 @@ class Registry:
 
     def add_person_panel(self, panel: PersonPanel) -> None:
         self._replace(self.person_panels, panel, "key")
+
+    def add_rollover_step(self, step: RolloverStep) -> None:
+        self._replace(self.rollover_steps, step, "key")
 
     def set_school_resolver(
         self, role: str, resolver: Callable[[User, District], set[int]]

@@ -224,7 +224,11 @@ def enrollment_set(
             reason = require_reason_if_closed(
                 school_year=school_year, reason=reason, error=SrpError
             )
+        if enrollment.draft:
+            # A count the rollover copied from last year: saving this year's confirms it.
+            reason = (reason or "").strip() or "draft confirmed"
         enrollment.students = students
+        enrollment.draft = False
         as_done_by(enrollment, by, (reason or "").strip()).save()
     return enrollment
 

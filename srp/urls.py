@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from srp import account_views, audit_views, health, outbox_views, views
+from srp import account_views, audit_views, health, outbox_views, rollover_views, views
 from srp import import_views as import_views
 from srp.forms import SignInForm
 
@@ -45,6 +45,12 @@ srp_patterns = (
         path("district/years/", views.school_year_list, name="school_year_list"),
         path("district/years/new/", views.school_year_edit, name="school_year_create"),
         path("district/years/<int:pk>/edit/", views.school_year_edit, name="school_year_edit"),
+        path("district/years/rollover/", rollover_views.rollover, name="rollover"),
+        path(
+            "district/years/rollover/<int:pk>/",
+            rollover_views.rollover_result,
+            name="rollover_result",
+        ),
         path("district/people/", views.people_list, name="people_list"),
         path("district/people/new/", views.person_edit, name="person_create"),
         path("district/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
