@@ -69,7 +69,7 @@ def admin_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     scope = request.scope
     year = scope.require(Role.PROGRAM_ADMIN).current_school_year()
     calls = selectors.calls_for_scope(scope).recorded()
-    reports = selectors.restraint_reports_for_scope(scope)
+    reports = selectors.restraint_reports_for_scope(scope).live()
     if year is not None:
         calls = calls.in_school_year(year)
         reports = reports.in_school_year(year)
@@ -82,7 +82,7 @@ def admin_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
             late += 1
         elif any(c.state == "due" for c in clocks):
             due += 1
-    agency = selectors.agency_requests_for_scope(scope).routed_to_admin()
+    agency = selectors.agency_requests_for_scope(scope).live().routed_to_admin()
     # R-12: contacts recorded as breaking juveniles' access to an attorney, for review.
     violations = selectors.activities_for_scope(scope).recorded().attorney_access_violations()
     if year is not None:

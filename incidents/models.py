@@ -814,6 +814,10 @@ class RestraintQuerySet(models.QuerySet["RestraintReport"]):
     def for_list(self) -> RestraintQuerySet:
         return self.select_related("school", "staff_member")
 
+    def live(self) -> RestraintQuerySet:
+        """Less the reports voided as entered in error (they stay on record, struck through)."""
+        return self.filter(voided_at__isnull=True)
+
 
 class RestraintReport(models.Model):
     """Restraint or isolation of a student by an SRO or security officer (R-13)."""
@@ -863,6 +867,18 @@ class RestraintReport(models.Model):
     )
     # Set when the program administrator was told a clock ran out (the reminder runs once).
     late_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Entered in error: the row stays (struck through, with the reason) and counts for nothing.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("why it was voided"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -896,11 +912,19 @@ class RestraintReport(models.Model):
         when = timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M")
         return f"{self.get_kind_display()} · {when}"
 
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
 
 # Outside-agency information requests (R-15) --------------------------------------------------
 class AgencyRequestQuerySet(models.QuerySet["AgencyInformationRequest"]):
     def routed_to_admin(self) -> AgencyRequestQuerySet:
         return self.filter(routed_to_program_admin=True)
+
+    def live(self) -> AgencyRequestQuerySet:
+        """Less the requests voided as entered in error (they stay on record, struck through)."""
+        return self.filter(voided_at__isnull=True)
 
 
 class AgencyInformationRequest(models.Model):
@@ -954,6 +978,18 @@ class AgencyInformationRequest(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Entered in error: the row stays (struck through, with the reason) and counts for nothing.
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("why it was voided"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -982,3 +1018,7 @@ class AgencyInformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} · {self.received_on}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None

@@ -18,9 +18,13 @@ def restraint_clocks_remind(*, now: datetime.datetime | None = None) -> int:
     """Email the program administrators once about each report with an overdue clock."""
     now = now or timezone.now()
     sent = 0
-    candidates = RestraintReport.objects.filter(
-        late_reminder_sent_at__isnull=True, occurred_at__gte=now - datetime.timedelta(days=60)
-    ).select_related("school", "district")
+    candidates = (
+        RestraintReport.objects.live()
+        .filter(
+            late_reminder_sent_at__isnull=True, occurred_at__gte=now - datetime.timedelta(days=60)
+        )
+        .select_related("school", "district")
+    )
     for report in candidates:
         overdue = [c for c in restraint_clocks(report) if c.done_at is None and now > c.due_at]
         if not overdue:

@@ -926,6 +926,8 @@ def restraint_report_update(
     reason = _reason(reason)
     with transaction.atomic():
         report = RestraintReport.objects.select_for_update().get(pk=report.pk)
+        if report.voided_at is not None:
+            raise IncidentError(_("This report was voided; it can no longer change."))
         for name in RESTRAINT_FIELDS:
             if name in data:
                 setattr(report, name, data[name])
@@ -938,6 +940,23 @@ def restraint_report_update(
         if {s.pk for s in students} != set(report.students.values_list("pk", flat=True)):
             report.students.set(students)
     return report
+
+
+def restraint_report_void(*, report: RestraintReport, reason: str, by: User) -> RestraintReport:
+    """Void a restraint or isolation report entered in error (recorded twice, the wrong
+    student's day): the row stays, struck through with who, when and why (also in its history),
+    and counts for nothing in the yearly summary, the dashboard, reminders or reports. Never
+    deleted."""
+    reason = _reason(reason, field="reason")
+    with transaction.atomic():
+        locked = RestraintReport.objects.select_for_update().get(pk=report.pk)
+        if locked.voided_at is not None:
+            raise IncidentError(_("This report is already voided."))
+        locked.voided_at = timezone.now()
+        locked.voided_by = by
+        locked.void_reason = reason
+        _save(locked, by=by, reason=reason)
+    return locked
 
 
 # Outside-agency information requests (R-15) ---------------------------------------------------
@@ -999,6 +1018,11 @@ AGENCY_REQUEST_FIELDS = (
 )
 
 
+def _check_request_not_voided(record: AgencyInformationRequest) -> None:
+    if record.voided_at is not None:
+        raise IncidentError(_("This request was voided; it can no longer change."))
+
+
 def agency_request_correct(
     *, record: AgencyInformationRequest, data: dict[str, Any], reason: str, by: User
 ) -> AgencyInformationRequest:
@@ -1012,6 +1036,7 @@ def agency_request_correct(
         _check_school(school, record.district)
     with transaction.atomic():
         locked = AgencyInformationRequest.objects.select_for_update().get(pk=record.pk)
+        _check_request_not_voided(locked)
         newly_routed = False
         for name in AGENCY_REQUEST_FIELDS:
             if name in data:
@@ -1101,6 +1126,7 @@ def agency_request_answer(
         )
     with transaction.atomic():
         record = AgencyInformationRequest.objects.select_for_update().get(pk=record.pk)
+        _check_request_not_voided(record)
         if record.status != statuses.RECEIVED:
             raise IncidentError(
                 _("This request was already %(status)s.")
@@ -1132,8 +1158,28 @@ def agency_request_answer(
     return record
 
 
+def agency_request_void(
+    *, record: AgencyInformationRequest, reason: str, by: User
+) -> AgencyInformationRequest:
+    """Void a request logged in error (logged twice, never an agency's request): the row stays,
+    struck through with who, when and why (also in its history), and is left out of the list and
+    the dashboard by default. What was answered or refused stays as it was. Never deleted."""
+    reason = _reason(reason, field="reason")
+    with transaction.atomic():
+        locked = AgencyInformationRequest.objects.select_for_update().get(pk=record.pk)
+        if locked.voided_at is not None:
+            raise IncidentError(_("This request is already voided."))
+        locked.voided_at = timezone.now()
+        locked.voided_by = by
+        locked.void_reason = reason
+        _save(locked, by=by, reason=reason)
+    return locked
+
+
 __all__ = [
     "activity_correct",
+    "agency_request_void",
+    "restraint_report_void",
     "activity_void",
     "import_batch_void",
     "agency_request_correct",

@@ -58,6 +58,7 @@ urlpatterns = [
     path("restraint/new/", views.restraint_create, name="restraint_create"),
     path("restraint/<int:pk>/", views.restraint_detail, name="restraint_detail"),
     path("restraint/<int:pk>/edit/", views.restraint_edit, name="restraint_edit"),
+    path("restraint/<int:pk>/void/", views.restraint_void_view, name="restraint_void"),
     path("restraint/<int:pk>/history/", views.restraint_history, name="restraint_history"),
     path("incidents/", views.incident_list, name="incident_list"),
     path("incidents/export.csv", views.incident_export, name="incident_export"),
@@ -65,6 +66,9 @@ urlpatterns = [
     path("agency-requests/new/", views.agency_request_create, name="agency_request_create"),
     path("agency-requests/<int:pk>/", views.agency_request_detail, name="agency_request_detail"),
     path("agency-requests/<int:pk>/edit/", views.agency_request_edit, name="agency_request_edit"),
+    path(
+        "agency-requests/<int:pk>/void/", views.agency_request_void_view, name="agency_request_void"
+    ),
     path(
         "agency-requests/<int:pk>/history/",
         views.agency_request_history,

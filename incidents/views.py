@@ -68,6 +68,7 @@ from incidents.services import (
     agency_request_correct,
     agency_request_log,
     agency_request_may_answer,
+    agency_request_void,
     call_create,
     call_update,
     call_void,
@@ -81,6 +82,7 @@ from incidents.services import (
     intervention_withdraw,
     restraint_report_create,
     restraint_report_update,
+    restraint_report_void,
     student_add,
     student_update,
     student_void,
@@ -154,6 +156,11 @@ INTERVENTION_CODES = {
     "reason_label": _lazy("Basis"),
 }
 RESTRAINT_CODES = ACTIVITY_CODES
+
+
+def _show_voided(request: AuthenticatedHttpRequest) -> bool:
+    """A list leaves out records voided as entered in error unless asked (`?voided=1`)."""
+    return request.GET.get("voided") == "1"
 
 
 def _local(value: Any) -> str:
@@ -971,6 +978,9 @@ RESTRAINT_PATHS = {
 
 def restraint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     reports = selectors.restraint_reports_for_scope(request.scope)
+    show_voided = _show_voided(request)
+    if not show_voided:
+        reports = reports.live()
     form = _filter_form(request, **RESTRAINT_CODES)
     reports = form.apply(reports, paths=RESTRAINT_PATHS).for_list()
     page = _page(request, reports)
@@ -983,22 +993,24 @@ def restraint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/restraint_list.html",
-        {"page": page, "rows": rows, "filter_form": form},
+        {"page": page, "rows": rows, "filter_form": form, "show_voided": show_voided},
     )
 
 
 def restraint_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The list's reports as CSV: like the list, voided reports only when asked for, marked."""
+    reports = selectors.restraint_reports_for_scope(request.scope)
+    if not _show_voided(request):
+        reports = reports.live()
     reports = (
-        _filter_form(request, **RESTRAINT_CODES)
-        .apply(selectors.restraint_reports_for_scope(request.scope), paths=RESTRAINT_PATHS)
-        .for_list()
+        _filter_form(request, **RESTRAINT_CODES).apply(reports, paths=RESTRAINT_PATHS).for_list()
     )
     header = [
         "id", "school_code", "occurred_at", "staff_name", "staff_title", "kind",
         "restraint_type", "duration_minutes", "students_count", "student_injured",
         "staff_injured", "report_submitted_at", "report_late", "parent_verbal_notice_at",
         "verbal_late", "parent_written_notice_at", "written_late", "leading_activity",
-        "injuries", "recommendations",
+        "injuries", "recommendations", "voided_at", "void_reason",
     ]  # fmt: skip
 
     def rows():  # noqa: ANN202
@@ -1010,7 +1022,7 @@ def restraint_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 r.student_injured, r.staff_injured, _local(r.report_submitted_at),
                 clocks["report"].late, _local(r.parent_verbal_notice_at), clocks["verbal"].late,
                 _local(r.parent_written_notice_at), clocks["written"].late, r.leading_activity,
-                r.injuries, r.recommendations,
+                r.injuries, r.recommendations, _local(r.voided_at), r.void_reason,
             ]  # fmt: skip
 
     disclosure_record(
@@ -1024,9 +1036,10 @@ def restraint_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def restraint_summary(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The yearly summary for the state (due by January 1): R-13."""
+    """The yearly summary for the state (due by January 1): R-13. Voided reports count for
+    nothing."""
     scope = request.scope
-    reports = selectors.restraint_reports_for_scope(scope)
+    reports = selectors.restraint_reports_for_scope(scope).live()
     years = list(SchoolYear.objects.filter(district=scope.district))
     year = next((y for y in years if y.label == request.GET.get("year")), None)
     year = year or scope.district.current_school_year() or (years[0] if years else None)
@@ -1156,6 +1169,23 @@ def restraint_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def restraint_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Void a report entered in error, saying why; it stays on record (R-13, R-23)."""
+    report = selectors.get_restraint_report_for_user(request, pk)
+    return _void_view(
+        request,
+        record=report,
+        service=lambda record, **kw: restraint_report_void(report=record, **kw),
+        back_url=reverse("incidents:restraint_detail", args=[report.pk]),
+        title=_("Void a restraint or isolation report entered in error"),
+        intro=_(
+            "Void only a report entered in error (recorded twice, say). It is never deleted: it "
+            "stays, struck through with the reason, and counts for nothing in the yearly summary, "
+            "the dashboard and the reports. To fix a date or a notice, correct the report instead."
+        ),
+    )
+
+
 def restraint_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.get_restraint_report_for_user(request, pk)
     return render_history(
@@ -1266,10 +1296,16 @@ def incident_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 # Outside-agency information requests (R-15) ---------------------------------------------------
 def agency_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     records = selectors.agency_requests_for_scope(request.scope).select_related("school")
+    show_voided = _show_voided(request)
+    if not show_voided:
+        records = records.live()
     return render(
         request,
         "incidents/agency_request_list.html",
-        _list_context(request, records, "incidents/_agency_request_rows.html"),
+        {
+            **_list_context(request, records, "incidents/_agency_request_rows.html"),
+            "show_voided": show_voided,
+        },
     )
 
 
@@ -1313,8 +1349,10 @@ def agency_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def agency_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.get_agency_request_for_user(request, pk)
-    can_answer = record.status == record.Status.RECEIVED and agency_request_may_answer(
-        record=record, user=request.user, scope=request.scope
+    can_answer = (
+        record.status == record.Status.RECEIVED
+        and not record.is_voided
+        and agency_request_may_answer(record=record, user=request.user, scope=request.scope)
     )
     return render(
         request,
@@ -1353,6 +1391,24 @@ def agency_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "title": _("Correct the request from %(agency)s") % {"agency": record.agency},
             "back_url": reverse("incidents:agency_request_detail", args=[record.pk]),
         },
+    )
+
+
+def agency_request_void_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Void a request logged in error, saying why; the program administrator or the person who
+    logged it (the only ones who see it) may. It stays on record (R-15, R-23)."""
+    record = selectors.get_agency_request_for_user(request, pk)
+    return _void_view(
+        request,
+        record=record,
+        service=lambda record, **kw: agency_request_void(record=record, **kw),
+        back_url=reverse("incidents:agency_request_detail", args=[record.pk]),
+        title=_("Void the request from %(agency)s logged in error") % {"agency": record.agency},
+        intro=_(
+            "Void only a request logged in error (logged twice, say). It is never deleted: it "
+            "stays, struck through with the reason, and what was answered or refused stays as it "
+            "was. To fix a date or the legal basis, correct the request instead."
+        ),
     )
 
 

@@ -544,7 +544,12 @@ def activities_section(
 def restraint_section(
     *, school_year: SchoolYear, school_ids: frozenset[int] | None
 ) -> dict[str, Any]:
-    reports = RestraintReport.objects.in_school_year(school_year).filter(_school_filter(school_ids))
+    # A report voided as entered in error stays on record and counts for nothing.
+    reports = (
+        RestraintReport.objects.in_school_year(school_year)
+        .live()
+        .filter(_school_filter(school_ids))
+    )
     by_kind = zeros(RestraintReport.Kind.values)
     for row in reports.values("kind").annotate(n=Count("pk")).order_by():
         by_kind[row["kind"]] = row["n"]
@@ -692,6 +697,7 @@ def previous_year_totals(
         .filter(_school_filter(school_ids))
         .count(),
         "restraint_reports": RestraintReport.objects.in_school_year(school_year)
+        .live()
         .filter(_school_filter(school_ids))
         .count(),
         "complaints": complaints_received_in(school_year, school_ids).count(),

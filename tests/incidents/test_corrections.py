@@ -337,3 +337,148 @@ def test_the_filer_corrects_what_a_request_said(world, roster, client_for):
     change = record.history.first()
     assert change.history_change_reason == "I chose the wrong basis."
     assert change.prev_record.basis == "danger" and change.history_user == world.teacher_a
+
+
+# Restraint reports and agency requests entered in error are voided with a reason --------------
+def test_void_a_restraint_report_keeps_it_and_leaves_it_out_of_the_figures(
+    world, roster, client_for, django_assert_max_num_queries
+):
+    from incidents.models import RestraintReport
+
+    report = RestraintFactory(school=world.school_a, staff_member=roster.sro)
+    kept = RestraintFactory(school=world.school_a, staff_member=roster.sro, kind="isolation")
+    restraint = annual_report(district=world.district, school_year=world.year)["restraint"]
+    assert restraint["reports"] == 2
+    url = reverse("incidents:restraint_void", args=[report.pk])
+    client = client_for(world.safety_staff)
+    assert client.get(url).status_code == 200
+    # Without a reason: refused on the field, nothing saved.
+    response = client.post(url, {"reason": "  "})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    report.refresh_from_db()
+    assert report.voided_at is None and report.history.count() == 1
+    assert client.post(url, {"reason": "Recorded twice."}).status_code == 302
+    report.refresh_from_db()
+    assert report.voided_by == world.safety_staff
+    assert abs(report.voided_at - NOW) < datetime.timedelta(minutes=1)
+    assert report.void_reason == "Recorded twice."
+    assert RestraintReport.objects.filter(pk=report.pk).exists()
+    # The history says who and why, with the old and new values.
+    latest = report.history.first()
+    assert latest.history_user == world.safety_staff
+    assert latest.history_change_reason == "Recorded twice."
+    history = client.get(reverse("incidents:restraint_history", args=[report.pk]))
+    assert "Recorded twice." in history.content.decode()
+    # Out of the report, the yearly summary and the list; the list shows it when asked.
+    restraint = annual_report(district=world.district, school_year=world.year)["restraint"]
+    assert restraint["reports"] == 1 and restraint["by_kind"]["restraint"] == 0
+    admin = client_for(world.admin)
+    summary = admin.get(reverse("incidents:restraint_summary"))
+    assert summary.context["summary"]["incidents"] == 1
+    listed = admin.get(reverse("incidents:restraint_list"))
+    assert [r.pk for r in listed.context["page"]] == [kept.pk]
+    assert "Show voided reports" in listed.content.decode()
+    with django_assert_max_num_queries(16):
+        shown = admin.get(reverse("incidents:restraint_list"), {"voided": "1"})
+    assert {r.pk for r in shown.context["page"]} == {report.pk, kept.pk}
+    page = shown.content.decode()
+    assert "Recorded twice." in page and "<del>" in page and "Hide voided reports" in page
+    exported = b"".join(admin.get(reverse("incidents:restraint_export")).streaming_content)
+    assert b"Recorded twice." not in exported and exported.count(b"\n") == 2
+    exported = b"".join(
+        admin.get(reverse("incidents:restraint_export"), {"voided": "1"}).streaming_content
+    )
+    assert b"Recorded twice." in exported
+    detail = admin.get(reverse("incidents:restraint_detail", args=[report.pk])).content.decode()
+    assert "Recorded twice." in detail and "restraint-voided" in detail
+    assert reverse("incidents:restraint_edit", args=[report.pk]) not in detail
+    # A voided report no longer changes, and is not voided twice.
+    edit = admin.post(
+        reverse("incidents:restraint_edit", args=[report.pk]),
+        {**restraint_post(world, roster), "correction_reason": "Typo."},
+    )
+    assert edit.status_code == 200 and "voided" in edit.content.decode()
+    again = admin.post(url, {"reason": "Again."})
+    assert again.status_code == 200 and "already voided" in again.content.decode()
+    report.refresh_from_db()
+    assert report.void_reason == "Recorded twice."
+
+
+def test_restraint_void_scope(world, roster, client_for):
+    report = RestraintFactory(school=world.school_a, staff_member=roster.sro)
+    url = reverse("incidents:restraint_void", args=[report.pk])
+    data = {"reason": "Recorded twice."}
+    assert client_for(world.principal_b).post(url, data).status_code == 404
+    assert client_for(world.outsider).post(url, data).status_code in (403, 404)
+    assert client_for(world.board).post(url, data).status_code == 403
+    assert client_for(world.teacher_a).post(url, data).status_code == 403
+    report.refresh_from_db()
+    assert report.voided_at is None
+
+
+def test_voided_restraint_report_sends_no_reminder_and_leaves_the_dashboard(world, roster):
+    from incidents.reminders import restraint_clocks_remind
+    from incidents.services import restraint_report_void
+
+    report = RestraintFactory(
+        school=world.school_a,
+        staff_member=roster.sro,
+        occurred_at=NOW - datetime.timedelta(days=10),
+    )
+    restraint_report_void(report=report, reason="Wrong school's report.", by=world.admin)
+    assert restraint_clocks_remind(now=NOW) == 0
+
+
+def test_void_an_agency_request_keeps_it_and_leaves_it_out_of_the_list(
+    world, client_for, django_assert_max_num_queries
+):
+    from incidents.models import AgencyInformationRequest
+    from tests.incidents.test_workflow import log
+
+    record = log(world)
+    kept = log(world, agency="State patrol")
+    url = reverse("incidents:agency_request_void", args=[record.pk])
+    client = client_for(world.principal_a)
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    record.refresh_from_db()
+    assert record.voided_at is None
+    assert client.post(url, {"reason": "Logged twice."}).status_code == 302
+    record.refresh_from_db()
+    assert record.voided_by == world.principal_a and record.void_reason == "Logged twice."
+    assert AgencyInformationRequest.objects.filter(pk=record.pk).exists()
+    assert record.history.first().history_change_reason == "Logged twice."
+    history = client.get(reverse("incidents:agency_request_history", args=[record.pk]))
+    assert "Logged twice." in history.content.decode()
+    listed = client.get(reverse("incidents:agency_request_list"))
+    assert [r.pk for r in listed.context["page"]] == [kept.pk]
+    with django_assert_max_num_queries(14):
+        shown = client.get(reverse("incidents:agency_request_list"), {"voided": "1"})
+    assert {r.pk for r in shown.context["page"]} == {record.pk, kept.pk}
+    assert "Logged twice." in shown.content.decode() and "<del>" in shown.content.decode()
+    detail = client.get(reverse("incidents:agency_request_detail", args=[record.pk]))
+    assert not detail.context["can_answer"] and "agency-request-voided" in detail.content.decode()
+    # A voided request is neither corrected nor answered.
+    from tests.incidents.test_workflow import answer_post
+
+    answer = client.post(
+        reverse("incidents:agency_request_answer", args=[record.pk]), answer_post()
+    )
+    assert answer.status_code == 200 and "voided" in answer.content.decode()
+    record.refresh_from_db()
+    assert record.status == AgencyInformationRequest.Status.RECEIVED
+
+
+def test_agency_request_void_scope(world, client_for):
+    from tests.incidents.test_workflow import log
+
+    record = log(world)
+    url = reverse("incidents:agency_request_void", args=[record.pk])
+    data = {"reason": "Logged twice."}
+    assert client_for(world.outsider).post(url, data).status_code in (403, 404)
+    assert client_for(world.principal_b).post(url, data).status_code == 404
+    assert client_for(world.board).post(url, data).status_code == 403
+    record.refresh_from_db()
+    assert record.voided_at is None
+    # The program administrator sees every request and may void it.
+    assert client_for(world.admin).post(url, data).status_code == 302
