@@ -96,6 +96,9 @@ class AgreementsConfig(AppConfig):
             },
         )
         registry.add_reminder(Reminder("agreements.review_due", agreement_reviews_remind, order=20))
+        from agreements import notify
+
+        notify.register()  # training, agreement end and review notices (issue #14 item 5)
 
         # History pages: an agreement shows its checklist elements, annual reviews, engagement
         # events and board adoptions; a staff member their assignments, training, ESD

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agreements import notify as agreement_notify
 from agreements.models import (
     MAX_DAYS_PER_WEEK,
     REVIEW_AFTER_MONTHS,
@@ -614,7 +615,10 @@ def agreement_reviews_remind(*, now: datetime.datetime | None = None) -> int:
             recipients = _program_admin_emails(locked.district_id)
             reminder.recipients = recipients
             reminder.save(update_fields=["recipients"])
-            if recipients:
+            if due:
+                # Due now: on the program administrators' lists, by email as each chose.
+                queued += 1 if agreement_notify.review_late(locked, agreement.district) else 0
+            elif recipients:
                 email_queue(
                     to=recipients,
                     template="agreements/email/review_due",

@@ -60,6 +60,9 @@ class ComplaintsConfig(AppConfig):
         )
         registry.add_demo_seeder(DemoSeeder("complaints", demo.seed, order=40))
         registry.add_reminder(Reminder("complaints.due", reminders.run, order=30))
+        from complaints import notify
+
+        notify.register()  # who is told when a complaint waits on them (issue #14 item 5)
         roster.connect_signals()
         # An investigator sees the complaints assigned to them, a liaison those referred to
         # their provider.

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints import notify as complaint_notify
 from complaints.models import (
     AccessLog,
     Allegation,
@@ -326,6 +327,7 @@ def complaint_assign(*, complaint: Complaint, investigator: User, by: User) -> C
         Event.objects.create(
             complaint=locked, by=by, kind="assigned", note=str(investigator), public=False
         )
+        complaint_notify.complaint_assigned(locked, investigator)
     return locked
 
 
@@ -355,6 +357,7 @@ def complaint_refer(
         locked.referred_on = referred_on
         locked.provider_case_number = case_number
         locked.save()
+        complaint_notify.complaint_referred(locked, provider)
     return locked
 
 

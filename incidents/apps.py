@@ -69,6 +69,9 @@ class IncidentsConfig(AppConfig):
         registry.add_reminder(
             Reminder("incidents.restraint", reminders.restraint_clocks_remind, order=40)
         )
+        from incidents import notify
+
+        notify.register()  # who is told of a new intervention request (issue #14 item 5)
 
         # The history page of a call shows its students' and activities' changes (issue #13).
         from incidents.models import LawEnforcementActivity, StudentInvolved

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_update_with_history
 
 from agreements.models import StaffMember
+from incidents import notify as request_notify
 from incidents.models import (
     ATTORNEY_ACCESS_FROM,
     AgencyInformationRequest,
@@ -642,6 +643,7 @@ def intervention_request_create(
         )
         as_done_by(request, by, reason)
         request.save()
+        request_notify.request_created(request)
     return request
 
 
@@ -741,6 +743,7 @@ def intervention_respond(
         request.call = call
         as_done_by(request, by, reason)
         request.save()
+        request_notify.request_answered(request)
     return request
 
 
@@ -750,6 +753,7 @@ def intervention_withdraw(*, request: InterventionRequest, by: User) -> Interven
         _transition(request, InterventionRequest.Status.WITHDRAWN)
         as_done_by(request, by)
         request.save(update_fields=["status"])
+        request_notify.request_answered(request)
     return request
 
 

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
+
+from notifications import views
 
 app_name = "notifications"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("", views.notification_list, name="list"),
+    path("settings/", views.notification_settings, name="settings"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
+    path("<int:pk>/done/", views.notification_done, name="done"),
+]

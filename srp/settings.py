@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "srp.context_processors.srp",
+                "notifications.context_processors.waiting",
             ],
         },
     },

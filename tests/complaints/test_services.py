@@ -246,7 +246,10 @@ def test_reminders_go_to_investigators_once_a_day(world):
     with freeze_time("2026-12-03 15:00:00"):
         assert reminders.run() == 1
         assert reminders.run() == 0
-        email = OutboundEmail.objects.get(to=[world.investigator.email])
+        # The reminder, not the notice of the assignment (issue #14 item 5).
+        email = OutboundEmail.objects.get(
+            to=[world.investigator.email], subject__contains="needs your attention"
+        )
         assert c.reference in email.body
     with freeze_time("2026-12-04 15:00:00"):
         assert reminders.run() == 1
