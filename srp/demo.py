@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from srp.models import District, Enrollment, Membership, School, SchoolYear, User
+from srp.models import (
+    District,
+    Enrollment,
+    Membership,
+    NonInstructionalDay,
+    School,
+    SchoolYear,
+    User,
+)
 from srp.roles import Role
 
 DEMO_PASSWORD = "srp-demo-2026"  # noqa: S105 - printed for local demos; seed refuses when DEBUG is off
@@ -92,8 +100,55 @@ def _years(district: District, today: datetime.date) -> list[SchoolYear]:
                 "last_instructional_day": datetime.date(first + 1, 6, 16),
             },
         )
+        _calendar(year)
         years.append(year)
     return years
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
+    """The n-th `weekday` (Monday 0) of the month; n=-1 for the last."""
+    if n < 0:
+        last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+        return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _calendar(year: SchoolYear) -> None:
+    """A Washington district's usual days off (srp.schooldays counts deadlines with them)."""
+    if NonInstructionalDay.objects.filter(school_year=year).exists():
+        return
+    first, second = year.starts_on.year, year.ends_on.year
+    day = datetime.timedelta(days=1)
+    thanksgiving = _nth_weekday(first, 11, 3, 4)
+    dec22 = datetime.date(first, 12, 22)
+    winter = dec22 - datetime.timedelta(days=dec22.weekday())
+    presidents = _nth_weekday(second, 2, 0, 3)
+    spring = _nth_weekday(second, 4, 0, 1)
+    holiday, pause = NonInstructionalDay.Kind.HOLIDAY, NonInstructionalDay.Kind.BREAK
+    days = [
+        (_nth_weekday(first, 10, 4, 2), None, NonInstructionalDay.Kind.PROFESSIONAL,
+         "Professional learning day", False),
+        (datetime.date(first, 11, 11), None, holiday, "Veterans Day", True),
+        (thanksgiving, thanksgiving + day, holiday, "Thanksgiving", True),
+        (winter, winter + 11 * day, pause, "Winter break", True),
+        (_nth_weekday(second, 1, 0, 3), None, holiday, "Martin Luther King Jr. Day", True),
+        (presidents, None, holiday, "Presidents' Day", True),
+        (presidents + day, presidents + 4 * day, pause, "Mid-winter break", False),
+        (spring, spring + 4 * day, pause, "Spring break", False),
+        (_nth_weekday(second, 5, 0, -1), None, holiday, "Memorial Day", True),
+    ]  # fmt: skip
+    for first_day, last_day, kind, name, office_closed in days:
+        if first_day.weekday() >= 5 and last_day is None:
+            continue  # a holiday on a weekend takes no school day
+        NonInstructionalDay.objects.create(
+            school_year=year,
+            first_day=first_day,
+            last_day=last_day or first_day,
+            kind=kind,
+            name=name,
+            office_closed=office_closed,
+        )
 
 
 def seed_base(today: datetime.date | None = None) -> DemoContext:

@@ -9,6 +9,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 
 from srp import account_views, audit_views, health, outbox_views, rollover_views, views
 from srp import import_views as import_views
+from srp import calendar_views as calendar_views
 from srp.forms import SignInForm
 
 srp_patterns = (
@@ -45,6 +46,36 @@ srp_patterns = (
         path("district/years/", views.school_year_list, name="school_year_list"),
         path("district/years/new/", views.school_year_edit, name="school_year_create"),
         path("district/years/<int:pk>/edit/", views.school_year_edit, name="school_year_edit"),
+        path(
+            "district/years/<int:pk>/calendar/",
+            calendar_views.calendar,
+            name="school_year_calendar",
+        ),
+        path(
+            "district/years/<int:pk>/calendar/new/",
+            calendar_views.day_edit,
+            name="calendar_day_create",
+        ),
+        path(
+            "district/years/<int:pk>/calendar/import/",
+            calendar_views.calendar_import_view,
+            name="calendar_import",
+        ),
+        path(
+            "district/years/<int:pk>/calendar/<int:day_pk>/edit/",
+            calendar_views.day_edit,
+            name="calendar_day_edit",
+        ),
+        path(
+            "district/years/<int:pk>/calendar/<int:day_pk>/withdraw/",
+            calendar_views.day_withdraw_view,
+            name="calendar_day_withdraw",
+        ),
+        path(
+            "district/years/<int:pk>/calendar/<int:day_pk>/history/",
+            calendar_views.day_history,
+            name="calendar_day_history",
+        ),
         path("district/years/rollover/", rollover_views.rollover, name="rollover"),
         path(
             "district/years/rollover/<int:pk>/",
