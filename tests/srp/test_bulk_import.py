@@ -584,3 +584,21 @@ def test_import_list_query_count_does_not_grow_with_imports(
 def test_a_hostile_kind_filter_is_ignored(world, client_for):
     response = client_for(world.admin).get(reverse("srp:import_list") + "?kind=%3Cx%3E&page=abc")
     assert response.status_code == 200
+
+
+def test_new_accounts_are_fast_with_the_production_hasher(world, settings):
+    """Under the default PBKDF2 hasher (a second or so a hash here), a People file of new
+    accounts must not spend that on each account's random, never-shown starting password."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    rows = "".join(f"p{n}@a.example.org,P{n},Q,investigator,,\n" for n in range(20))
+    started = time.monotonic()
+    record, _r = import_people(world, PEOPLE_HEADER + rows)
+    elapsed = time.monotonic() - started
+    assert record.status == "imported" and record.created_count == 20
+    user = User.objects.get(email="p0@a.example.org")
+    assert user.has_usable_password() and user.password.startswith("pbkdf2_sha256$1$")
+    assert not user.check_password("")
+    assert elapsed < 10, elapsed
