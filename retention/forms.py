@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retention.models import HoldReason, RecordType
 from srp.date_bounds import DateBoundsMixin
+from srp.sensitive import SensitiveTextMixin
 
 
 class RuleForm(forms.Form):
@@ -18,12 +19,12 @@ class RuleForm(forms.Form):
         required=False,
         help_text=_("The series of the state's schedule your records officer applies."),
     )
-    notes = forms.CharField(
-        label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
 
-class HoldForm(forms.Form):
+class HoldForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("details",)
+
     record_type = forms.ChoiceField(label=_("Kind of record"), choices=RecordType.choices)
     reference = forms.CharField(
         label=_("Reference or number"),
@@ -41,7 +42,9 @@ class HoldForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(SensitiveTextMixin, forms.Form):
+    sensitive_fields = ("release_reason",)
+
     release_reason = forms.CharField(
         label=_("Why the hold ends"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -50,7 +53,7 @@ class ReleaseForm(forms.Form):
 class PrepareForm(DateBoundsMixin, forms.Form):
     as_of = forms.DateField(
         label=_("Records due on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("Usually today. The list only holds records past their period on that day."),
     )
 
@@ -64,20 +67,21 @@ class ConfirmForm(forms.Form):
         label=_(
             "I checked this list with the records officer; destroy these records, their files "
             "and their history now. This cannot be undone."
-        )
+        ),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     note = forms.CharField(
         label=_("Note for the destruction log"),
-        max_length=2000,
+        max_length=300,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
 
 class CancelForm(forms.Form):
     note = forms.CharField(
         label=_("Why the list is cancelled"),
-        max_length=2000,
+        max_length=300,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )

@@ -27,6 +27,16 @@ class RecordType(models.TextChoices):
     AGENCY_REQUEST = "agency_request", _("Outside agencies' information requests")
 
 
+# One record of each kind, as a hold or the log names it ("Complaint C-2026-00037").
+RECORD_NOUNS = {
+    RecordType.COMPLAINT: _("Complaint"),
+    RecordType.CALL: _("Call"),
+    RecordType.INTERVENTION: _("Intervention request"),
+    RecordType.RESTRAINT: _("Restraint or isolation report"),
+    RecordType.AGENCY_REQUEST: _("Agency information request"),
+}
+
+
 class RetentionRule(models.Model):
     """How many years after its trigger a district keeps one kind of record."""
 
@@ -99,11 +109,15 @@ class LegalHold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_record_type_display()} {self.label}"
+        return f"{self.record_noun} {self.label}"
 
     @property
     def is_active(self) -> bool:
         return self.released_at is None
+
+    @property
+    def record_noun(self) -> str:
+        return str(RECORD_NOUNS.get(self.record_type, self.get_record_type_display()))
 
 
 class DestructionRun(models.Model):

@@ -131,6 +131,7 @@ def hold_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": _("Place a legal hold"),
+            "submit_label": _("Place the hold"),
             "intro": _(
                 "A record on hold, and everything of its case, is never destroyed until the hold "
                 "is released: for litigation, a public records request or an audit."
@@ -160,6 +161,7 @@ def hold_release(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": _("Release the hold on %(record)s") % {"record": hold},
+            "submit_label": _("Release the hold"),
             "intro": hold.details,
             "back_url": reverse("retention:overview"),
             "history_url": reverse("retention:hold_history", args=[hold.pk]),

@@ -751,6 +751,19 @@ def test_a_username_longer_than_the_field_is_a_field_error_not_a_server_error(cl
     assert not AccessAttempt.objects.filter(username__startswith="xxx").exists()
 
 
+PROJECT_FORM_APPS = (
+    "agreements",
+    "complaints",
+    "incidents",
+    "notices",
+    "reports",
+    "srp",
+    "sis",
+    "notifications",
+    "retention",
+)
+
+
 def test_every_form_with_a_date_field_keeps_to_the_bounds():
     """A guard for forms to come: each form class of ours with a date or date-time field bounds
     it (srp.date_bounds.DateBoundsMixin), so no typed date reaches year 1 or year 9999."""
@@ -762,7 +775,7 @@ def test_every_form_with_a_date_field_keeps_to_the_bounds():
     from srp.date_bounds import DateBoundsMixin
 
     unbounded = set()
-    for app in ("agreements", "complaints", "incidents", "notices", "reports", "srp"):
+    for app in PROJECT_FORM_APPS:
         for module_name in ("forms", "filters", "views", "audit_views", "public_views"):
             try:
                 module = importlib.import_module(f"{app}.{module_name}")
@@ -812,7 +825,7 @@ def test_every_narrative_text_area_carries_the_r15_warning():
     from srp.sensitive import SensitiveTextMixin
 
     unchecked = set()
-    for app in ("agreements", "complaints", "incidents", "notices", "reports", "srp"):
+    for app in PROJECT_FORM_APPS:
         for module_name in ("forms", "views", "public_views"):
             try:
                 module = importlib.import_module(f"{app}.{module_name}")
