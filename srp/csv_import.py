@@ -459,14 +459,14 @@ def run_import(
                 record.status = BulkImport.Status.IMPORTED
                 _save(record, report, started)
         except RowRefused as exc:
-            report.created = report.updated = 0
+            _rolled_back(report)
             report.add(exc.row, exc.column, exc.message)
         except RuleError as exc:
-            report.created = report.updated = 0
+            _rolled_back(report)
             report.add(0, "", exc.text)
         except IntegrityError:
             # Another person or import wrote one of these records meanwhile.
-            report.created = report.updated = 0
+            _rolled_back(report)
             report.add(0, "", _("A record of this file was changed meanwhile; import it again."))
     if not report.ok:
         record.pk = None
@@ -474,6 +474,12 @@ def run_import(
     if record.pk is None:
         _save(record, report, started)
     return record, report
+
+
+def _rolled_back(report: ImportReport) -> None:
+    """Nothing the write did stands: no counts, no notes of what it sent."""
+    report.created = report.updated = 0
+    report.notes.clear()
 
 
 def _save(record: BulkImport, report: ImportReport, started: float) -> None:
