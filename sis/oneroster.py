@@ -316,6 +316,7 @@ class _Table:
     ) -> None:
         self.name = f"{stem}.csv"
         self.result = result
+        self.memo: dict[tuple[str, ...], _Demographics] = {}
         self.reader = archive.rows(self.name)
         header = next(self.reader, None)
         self.ok = True
@@ -370,9 +371,12 @@ class _Table:
                     % {"n": len(cells), "m": width},
                 )
                 continue
-            values = tuple(v.strip() for v in pick(cells))
+            values = tuple(map(str.strip, pick(cells)))
             if self.result is not None:
                 self.result.rows += 1
+                if "\x00" not in "".join(values) and max(map(len, values)) <= MAX_CELL:
+                    yield number, values
+                    continue
                 bad = [i for i, v in enumerate(values) if len(v) > MAX_CELL or "\x00" in v]
                 if bad:
                     names = list(self.at)
@@ -389,6 +393,9 @@ class _Table:
 # Values ---------------------------------------------------------------------------------------
 def _grade(raw: str) -> str | None:
     """The call form's grade of a `grades` cell ("" when not given; None when unknown)."""
+    known = GRADE_CODES.get(raw)
+    if known is not None:
+        return known
     first = raw.split(",", 1)[0].strip().upper()
     if not first:
         return ""
@@ -441,7 +448,26 @@ def _unpack(packed: int) -> _Demographics:
     )
 
 
+_MEMO_LIMIT = 50_000
+
+
 def _demographics_row(
+    table: _Table, number: int, values: tuple[str, ...], result: RosterResult | None
+) -> _Demographics | None:
+    """The demographics of a row; a file holds few distinct combinations, so a valid one is
+    remembered (by its cells but the id and status) and not worked out again."""
+    memo: dict[tuple[str, ...], _Demographics] = table.memo
+    key = values[2:]
+    found = memo.get(key)
+    if found is not None:
+        return found
+    found = _work_out_demographics(table, number, values, result)
+    if found is not None and len(memo) < _MEMO_LIMIT:
+        memo[key] = found
+    return found
+
+
+def _work_out_demographics(
     table: _Table, number: int, values: tuple[str, ...], result: RosterResult | None
 ) -> _Demographics | None:
     at = table.at
