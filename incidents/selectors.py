@@ -15,6 +15,7 @@ A record of another district or another school is a 404; a role that may not wri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -81,6 +82,16 @@ def _limit_to_schools(qs: _QS, scope: Scope, field: str = "school_id") -> _QS:
 def calls_for_scope(scope: Scope) -> CallQuerySet:
     scope.require(*CALL_ROLES)
     return _limit_to_schools(Call.objects.filter(district=scope.district), scope)
+
+
+def openable_call_ids(scope: Scope, call_ids: Iterable[int | None]) -> frozenset[int]:
+    """Which of these calls the reader may open (`calls_for_scope`), in one query at most: a
+    page links to a call only when it is among them, and shows its reference as text
+    otherwise (a teacher reads which call answered their request, without a dead link)."""
+    wanted = sorted({pk for pk in call_ids if pk is not None})
+    if not wanted or not scope.has(*CALL_ROLES):
+        return frozenset()
+    return frozenset(calls_for_scope(scope).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def activities_for_scope(scope: Scope) -> ActivityQuerySet:

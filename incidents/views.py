@@ -805,6 +805,7 @@ def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             or scope.is_program_admin,
             "can_withdraw": record.status == InterventionRequest.Status.OPEN
             and (record.requested_by_id == request.user.pk or scope.is_program_admin),
+            "call_openable": record.call_id in selectors.openable_call_ids(scope, [record.call_id]),
         },
     )
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import template
@@ -38,3 +39,20 @@ def badge(label: Any, tone: str = "secondary") -> str:
     return format_html(
         '<span class="badge {}">{}</span>', BADGE_CLASSES.get(tone, "text-bg-secondary"), label
     )
+
+
+@register.simple_tag
+def link_if(allowed: object, url: str, label: object) -> str:
+    """A link when the reader may open it, else the label as plain text (issue #14 item 6):
+    pages never offer a link that would answer 403 or 404. The view decides `allowed` from
+    the same scope rule as the target page (for a list, one set of openable ids per page, so
+    that no row costs a query); `is_in` reads such a set."""
+    if allowed:
+        return format_html('<a href="{}">{}</a>', url, label)
+    return format_html("{}", label)
+
+
+@register.filter
+def is_in(value: object, collection: Collection[object] | None) -> bool:
+    """`{% link_if row.call_id|is_in:openable_call_ids url label %}`."""
+    return bool(collection) and value in collection  # type: ignore[operator]
