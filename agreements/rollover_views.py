@@ -14,6 +14,7 @@ from agreements.rollover import staff_assignment_confirm, staff_assignment_end_c
 from agreements.services import AgreementError
 from srp.http import AuthenticatedHttpRequest
 from srp.roles import Role
+from srp.rules import show_rule_error
 
 
 def _back(request: AuthenticatedHttpRequest, assignment: StaffAssignment) -> HttpResponse:
@@ -41,7 +42,7 @@ def carried_assignment_confirm(request: AuthenticatedHttpRequest, pk: int) -> Ht
     try:
         staff_assignment_confirm(assignment=assignment, by=request.user)
     except AgreementError as exc:
-        messages.error(request, exc.text)
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request,
@@ -61,7 +62,7 @@ def carried_assignment_end(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     try:
         ended = staff_assignment_end_carried(assignment=assignment, by=request.user)
     except AgreementError as exc:
-        messages.error(request, exc.text)
+        show_rule_error(request, None, exc)
     else:
         messages.success(
             request,

@@ -29,6 +29,7 @@ from complaints.models import Event, Status
 from complaints.roster import PublicRoster, cached_for_roster, public_roster
 from complaints.services import ComplaintError, complaint_by_token, complaint_submit
 from srp.models import District
+from srp.rules import show_rule_error
 from srp.uploads import serve_upload
 
 # The receipt (reference and private status link) travels to the "sent" page in a signed cookie
@@ -177,7 +178,7 @@ def intake(request: HttpRequest, district_code: str) -> HttpResponse:
                     files=data["attachments"],
                 )
             except ComplaintError as error:
-                form.add_error(None, str(error))
+                show_rule_error(request, form, error)
             except Exception:
                 # Nothing was filed (the service's transaction rolled back). The family keeps
                 # their text and their form token, and is told so plainly.

@@ -101,11 +101,6 @@ from srp.rules import show_rule_error
 PAGE_SIZE = 50
 
 
-def _show_error(request: AuthenticatedHttpRequest, form: Any, error: IncidentError) -> None:
-    """Attach a service error to the form's fields, or to the form as a whole."""
-    show_rule_error(request, form, error)
-
-
 def _closed_call_reason_field(form: Any, call: Call) -> None:
     """A call of a closed school year changes only with a reason: the form asks for one."""
     if closed_year_for(district=call.district_id, on_date=timezone.localdate(call.occurred_at)):
@@ -295,7 +290,7 @@ def call_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 reason=form.cleaned_data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Call recorded."))
             return redirect("incidents:call_detail", pk=call.pk)
@@ -346,7 +341,7 @@ def call_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Call saved."))
             return redirect("incidents:call_detail", pk=call.pk)
@@ -397,7 +392,7 @@ def student_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Student added."))
             return redirect("incidents:call_detail", pk=call.pk)
@@ -431,7 +426,7 @@ def student_edit(request: AuthenticatedHttpRequest, pk: int, student_pk: int) ->
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Student saved."))
             return redirect("incidents:call_detail", pk=call.pk)
@@ -461,7 +456,7 @@ def _void_view(
         try:
             service(record, reason=form.cleaned_data["reason"], by=request.user)
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Voided. The record stays, struck through, with why."))
             return redirect(back_url)
@@ -509,7 +504,7 @@ def activity_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 reason=form.cleaned_data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             _activity_saved_message(request, activity, _("Law-enforcement activity recorded."))
             return redirect("incidents:call_detail", pk=call.pk)
@@ -553,7 +548,7 @@ def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             _activity_saved_message(request, activity, _("Law-enforcement activity corrected."))
             return redirect("incidents:call_detail", pk=call.pk)
@@ -731,7 +726,7 @@ def intervention_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Your request was sent to safety staff."))
             return redirect("incidents:intervention_detail", pk=record.pk)
@@ -768,7 +763,7 @@ def intervention_self_initiated(request: AuthenticatedHttpRequest) -> HttpRespon
                 reason=data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Emergency intervention recorded."))
             return redirect("incidents:intervention_detail", pk=record.pk)
@@ -840,7 +835,7 @@ def intervention_respond_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
                 reason=data.get(CORRECTION_REASON, ""),
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Response recorded."))
             return redirect("incidents:intervention_detail", pk=record.pk)
@@ -880,7 +875,7 @@ def intervention_request_correct_view(request: AuthenticatedHttpRequest, pk: int
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Request corrected."))
             return redirect("incidents:intervention_detail", pk=record.pk)
@@ -931,7 +926,7 @@ def intervention_correct_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Response corrected."))
             return redirect("incidents:intervention_detail", pk=record.pk)
@@ -1113,7 +1108,7 @@ def restraint_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Restraint or isolation report saved."))
             return redirect("incidents:restraint_detail", pk=report.pk)
@@ -1155,7 +1150,7 @@ def restraint_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Restraint or isolation report saved."))
             return redirect("incidents:restraint_detail", pk=report.pk)
@@ -1324,7 +1319,7 @@ def agency_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 district=scope.district, data=form.request_data(), by=request.user
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             if record.status == record.Status.REFUSED and record.immigration_enforcement:
                 messages.warning(
@@ -1380,7 +1375,7 @@ def agency_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Request corrected."))
             return redirect("incidents:agency_request_detail", pk=record.pk)
@@ -1443,7 +1438,7 @@ def agency_request_answer_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
                 by=request.user,
             )
         except IncidentError as error:
-            _show_error(request, form, error)
+            show_rule_error(request, form, error)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("incidents:agency_request_detail", pk=record.pk)

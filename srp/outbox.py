@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from srp.cache import data_changed
 from srp.history import as_done_by
 from srp.models import District, OutboundEmail, OutboundEmailAttachment
+from srp.rules import RuleError
 
 if TYPE_CHECKING:
     from srp.models import User
@@ -38,8 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class OutboxError(Exception):
-    """An outbox rule was broken; the message is for a person."""
+class OutboxError(RuleError):
+    """An outbox rule was broken; the message is for a person (shown with `show_rule_error`)."""
 
 
 class OutboxEmailBackend(BaseEmailBackend):

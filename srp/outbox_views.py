@@ -17,6 +17,7 @@ from srp.http import AuthenticatedHttpRequest
 from srp.models import District, OutboundEmail
 from srp.outbox import OutboxError, outbox_requeue
 from srp.roles import Role
+from srp.rules import show_rule_error
 
 
 def _require_admin(request: AuthenticatedHttpRequest) -> District:
@@ -69,7 +70,7 @@ def outbox_requeue_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     try:
         outbox_requeue(email=email, by=request.user)
     except OutboxError as error:
-        messages.error(request, str(error))
+        show_rule_error(request, None, error)
     else:
         messages.success(
             request,
