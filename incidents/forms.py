@@ -134,6 +134,9 @@ class CallCorrectForm(CorrectionMixin, CallForm):
     pass
 
 
+SIS_FILLED = ("grade", "race_ethnicity", "sex", "disability", "english_learner")
+
+
 class StudentForm(forms.ModelForm):
     class Meta:
         model = StudentInvolved
@@ -162,9 +165,24 @@ class StudentForm(forms.ModelForm):
         self.fields["discipline_decided_by"].help_text = _(
             "The principal or designee who decided it. An SRO never decides school discipline."
         )
+        # With a district student number, what is left blank comes from the SIS roster (the
+        # service fills it, and refuses a blank the roster cannot fill); typed values win. A
+        # correction of a recorded student keeps every field required.
+        self.sis_fill = self.instance.pk is None
+        if self.sis_fill:
+            for name in SIS_FILLED:
+                self.fields[name].required = False
+            self.fields["student_ref"].help_text = _(
+                "With the district student number, demographics left blank are filled from the "
+                "student information system; what you enter wins."
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.sis_fill and not cleaned.get("student_ref"):
+            for name in SIS_FILLED:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
         if cleaned.get("school_discipline") and not cleaned.get("discipline_decided_by"):
             self.add_error(
                 "discipline_decided_by", _("Name the administrator who decided the discipline.")

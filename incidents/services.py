@@ -29,6 +29,7 @@ from incidents.models import (
     RestraintReport,
     StudentInvolved,
 )
+from sis.lookup import DEMOGRAPHIC_FIELDS, fill_blanks
 from srp.cache import data_changed
 from srp.closing import require_reason_if_closed
 from srp.history import as_done_by
@@ -193,6 +194,24 @@ def _validate_students(
             student["discipline_decided_by"] = None
 
 
+def _fill_from_sis(students: list[dict[str, Any]], *, district: District) -> None:
+    """Fill the demographics a student's entry left blank from the district's SIS roster, by
+    district student number: what the person typed wins. One still blank is an error."""
+    for student in students:
+        fill_blanks(district, student)
+        missing = [name for name in DEMOGRAPHIC_FIELDS if not student.get(name)]
+        if missing:
+            message = _("This field is required: no SIS record of the student number gives it.")
+            raise IncidentError(
+                _(
+                    "A student's grade, race and ethnicity, sex, disability and English learner "
+                    "status are required; those left blank come from the SIS roster only when "
+                    "it holds the student number."
+                ),
+                {name: message for name in missing},
+            )
+
+
 def call_create(
     *,
     district: District,
@@ -208,6 +227,7 @@ def call_create(
     _check_staff(data.get("responding_staff"), district)
     _check_not_future(data["occurred_at"], "occurred_at")
     _validate_students(students, district=district, school=school)
+    _fill_from_sis(students, district=district)
     reason = _closed_year_reason(district, data["occurred_at"], reason)
     ref = (data.get("call_ref") or "").strip()
     with transaction.atomic():
@@ -267,6 +287,7 @@ def student_add(*, call: Call, data: dict[str, Any], by: User, reason: str = "")
     if call.status == Call.Status.VOIDED:
         raise IncidentError(_("A voided call cannot be changed."))
     _validate_students([data], district=call.district, school=call.school)
+    _fill_from_sis([data], district=call.district)
     reason = _closed_year_reason(call.district_id, call.occurred_at, reason)
     with transaction.atomic():
         record = StudentInvolved(call=call, **{k: data.get(k) for k in STUDENT_FIELDS})
