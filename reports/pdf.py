@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
 
 from reports.presentation import build_sections
@@ -81,23 +81,58 @@ def render_state_package_pdf(
         }
         for agreement in package.get("agreements", [])
     ]
-    main = render_pdf(
-        "reports/pdf/state_package.html",
-        {
-            "package": package,
-            "agreements": agreements,
-            "stylesheet": _stylesheet(),
-            "printed_on": timezone.localdate(),
-        },
-        language=language,
-    )
+    context = {
+        "package": package,
+        "agreements": agreements,
+        "stylesheet": _stylesheet(),
+        "printed_on": timezone.localdate(),
+    }
     appended = [readable[a["id"]] for a in agreements if a["appended_pages"]]
     if not appended:
-        return main
+        return render_pdf("reports/pdf/state_package.html", context, language=language)
+    # The package and its appended agreements are one document, numbered "n / N" throughout:
+    # WeasyPrint's own counter only knows the package's pages, so every page is stamped.
+    main = render_pdf(
+        "reports/pdf/state_package.html",
+        {**context, "pages_stamped": True},
+        language=language,
+    )
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(main)))
     for data in appended:
         writer.append(PdfReader(io.BytesIO(data)))
+    _number_pages(writer, language=language)
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _number_pages(writer: PdfWriter, *, language: str | None) -> None:
+    """Stamp "n / N" on every page of `writer`, where the report's own footer puts it, whatever
+    each page's size, origin or rotation (a signed agreement may be A4, scanned landscape or
+    rotated)."""
+    boxes = []
+    for page in writer.pages:
+        if page.rotation:
+            page.transfer_rotation_to_content()  # upright content, so the stamp sits upright
+        box = page.cropbox
+        boxes.append((float(box.left), float(box.bottom), float(box.width), float(box.height)))
+    total = len(boxes)
+    overlay = PdfReader(
+        io.BytesIO(
+            render_pdf(
+                "reports/pdf/page_numbers.html",
+                {
+                    "pages": [
+                        {"width": width, "height": height, "label": f"{number} / {total}"}
+                        for number, (_left, _bottom, width, height) in enumerate(boxes, 1)
+                    ]
+                },
+                language=language,
+            )
+        )
+    )
+    for page, stamp, (left, bottom, _width, _height) in zip(
+        writer.pages, overlay.pages, boxes, strict=True
+    ):
+        page.merge_transformed_page(stamp, Transformation().translate(left, bottom))

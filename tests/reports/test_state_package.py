@@ -181,8 +181,10 @@ def test_package_pdf_reads_on_paper_and_bundles_the_adopted_agreements(client_fo
     pdf = reverse("reports:state_package_pdf", kwargs={"label": dataset.YEAR})
     data = client_for(world.admin).get(pdf).content
     texts, pages = _pdf_text(data)
-    # The two blank pages of the signed agreement come last.
-    assert texts[-1].strip() == "" and texts[-2].strip() == ""
+    # The two blank pages of the signed agreement come last, numbered with the package's pages.
+    total = len(texts)
+    assert texts[-2].strip() == f"{total - 1} / {total}"
+    assert texts[-1].strip() == f"{total} / {total}"
     text = " ".join("\n".join(texts).split())
     assert "Appended (2 pages)" in text
     assert "SRO agreement 2025" in text
@@ -223,3 +225,54 @@ def test_an_unreadable_agreement_document_is_listed_not_appended(world, known):
         render_state_package_pdf(package, documents=agreement_documents(package))
     )
     assert "On file, but it could not be read as a PDF" in " ".join(" ".join(texts).split())
+
+
+def test_every_page_of_the_package_is_numbered_appended_agreements_included(world, known):
+    """The "n / N" footer counts the whole document: the package's own pages and every page of
+    the appended agreements, whatever their size or rotation (an A4 scan, a rotated page)."""
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+
+    from reports.pdf import render_state_package_pdf
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4
+    writer.add_blank_page(width=612, height=792).rotate(90)  # scanned sideways
+    writer.add_blank_page(width=792, height=612)  # landscape
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    package = state_package(district=world.district, school_year=known.year)
+    agreement = package["agreements"][0]
+    data = render_state_package_pdf(package, documents={agreement["id"]: buffer.getvalue()})
+    reader = PdfReader(io.BytesIO(data))
+    total = len(reader.pages)
+    own = total - 3
+    assert own >= 1
+    for number, page in enumerate(reader.pages, 1):
+        text = page.extract_text() or ""
+        # Once per page, never the package's own count alone ("1 / 4" of a 7-page document).
+        assert re.findall(r"\b\d+ / \d+\b", text) == [f"{number} / {total}"], (number, text)
+    for page in reader.pages[own:]:
+        assert page.extract_text().strip() == f"{reader.get_page_number(page) + 1} / {total}"
+    # The stamp sits upright in the bottom-right corner of every page, as the package's own
+    # footer does (the rotated page was turned upright first).
+    for page in reader.pages[own:]:
+        box = page.cropbox
+        x, y = _text_position(page)
+        assert float(box.width) / 2 < x < float(box.width) and 0 < y < 60, (x, y)
+
+
+def _text_position(page) -> tuple[float, float]:
+    """Where on `page` its first text is drawn, in the page's points (the text matrix's origin
+    through the current transformation matrix)."""
+    found: list[tuple[float, float]] = []
+
+    def visit(text, cm, tm, *_args):
+        if text.strip():
+            x, y = float(tm[4]), float(tm[5])
+            found.append((x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    assert found, "no text on the page"
+    return found[0]
