@@ -24,6 +24,7 @@ from complaints.models import (
     Relationship,
     Status,
 )
+from srp import schooldays
 
 if TYPE_CHECKING:
     from srp.demo import DemoContext
@@ -225,7 +226,9 @@ def _backdate(complaint: Complaint, received: datetime.datetime) -> None:
     today = timezone.localdate(received)
     updates = {
         "received_at": received,
-        "acknowledge_due": services.add_school_days(today, district.acknowledge_within_school_days),
+        "acknowledge_due": schooldays.add_school_days(
+            district, today, district.acknowledge_within_school_days
+        ),
         "respond_due": today + datetime.timedelta(days=district.respond_within_days),
         "investigation_due": today + datetime.timedelta(days=district.investigation_max_days),
     }

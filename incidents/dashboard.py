@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents import selectors
 from incidents.clocks import restraint_clocks
 from incidents.models import InterventionRequest
+from srp import schooldays
 from srp.http import AuthenticatedHttpRequest
 from srp.registry import DashboardSection, registry
 from srp.roles import Role
@@ -74,10 +75,11 @@ def admin_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
         calls = calls.in_school_year(year)
         reports = reports.in_school_year(year)
     due = late = 0
+    calendar = schooldays.calendar_for(scope.district)  # one query, whatever the reports
     for report in reports.only(
         "occurred_at", "report_submitted_at", "parent_verbal_notice_at", "parent_written_notice_at"
     ):
-        clocks = restraint_clocks(report)
+        clocks = restraint_clocks(report, calendar)
         if any(c.state == "overdue" or c.state == "late" for c in clocks):
             late += 1
         elif any(c.state == "due" for c in clocks):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from incidents.clocks import restraint_clocks
 from incidents.models import RestraintReport
+from srp import schooldays
 from srp.models import Membership
 from srp.outbox import email_queue
 from srp.roles import Role
@@ -18,6 +19,7 @@ def restraint_clocks_remind(*, now: datetime.datetime | None = None) -> int:
     """Email the program administrators once about each report with an overdue clock."""
     now = now or timezone.now()
     sent = 0
+    calendars: dict[int, schooldays.Calendar] = {}  # one query per district
     candidates = (
         RestraintReport.objects.live()
         .filter(
@@ -26,7 +28,10 @@ def restraint_clocks_remind(*, now: datetime.datetime | None = None) -> int:
         .select_related("school", "district")
     )
     for report in candidates:
-        overdue = [c for c in restraint_clocks(report) if c.done_at is None and now > c.due_at]
+        if report.district_id not in calendars:
+            calendars[report.district_id] = schooldays.calendar_for(report.district_id)
+        clocks = restraint_clocks(report, calendars[report.district_id])
+        overdue = [c for c in clocks if c.done_at is None and now > c.due_at]
         if not overdue:
             continue
         emails = sorted(

@@ -87,6 +87,7 @@ from incidents.services import (
     student_update,
     student_void,
 )
+from srp import schooldays
 from srp.cache import cached_figures
 from srp.closing import add_reason_field, closed_year_for, has_closed_year
 from srp.csv_export import csv_response
@@ -980,8 +981,9 @@ def restraint_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _filter_form(request, **RESTRAINT_CODES)
     reports = form.apply(reports, paths=RESTRAINT_PATHS).for_list()
     page = _page(request, reports)
+    calendar = schooldays.calendar_for(request.scope.district)  # one query for the page
     for report in page:
-        report.clocks = restraint_clocks(report)
+        report.clocks = restraint_clocks(report, calendar)
         report.is_late = any(c.late for c in report.clocks)
     # The rows change when the records do or when a clock runs out: both are in the key.
     states = tuple((r.pk, tuple(c.state for c in r.clocks)) for r in page)
@@ -1009,9 +1011,11 @@ def restraint_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         "injuries", "recommendations", "voided_at", "void_reason",
     ]  # fmt: skip
 
+    calendar = schooldays.calendar_for(request.scope.district)
+
     def rows():  # noqa: ANN202
         for r in reports.iterator(chunk_size=1000):
-            clocks = {c.key: c for c in restraint_clocks(r)}
+            clocks = {c.key: c for c in restraint_clocks(r, calendar)}
             yield [
                 r.pk, r.school.building_code, _local(r.occurred_at), r.staff_member.full_name,
                 r.staff_title, r.kind, r.restraint_type, r.duration_minutes, r.students_count,

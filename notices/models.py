@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from srp import schooldays
 from srp.models import District, School, SchoolYear
 from srp.rules import RuleError
 from srp.uploads import private_upload_to
@@ -438,7 +439,11 @@ class LateNoticeReminder(models.Model):
 
 
 def deadline_for(school_year: SchoolYear, district: District) -> datetime.date:
-    """The day by which each school must have presented and distributed the notice."""
-    return school_year.first_instructional_day + datetime.timedelta(
-        days=district.notice_deadline_days
+    """The day by which each school must have presented and distributed the notice: the
+    district's `notice_deadline_days` days after the year's first school day, counted by
+    `srp.schooldays.add_days_outside_breaks` (days of a recorded break, holiday, closure or
+    professional day do not count, so a deadline never runs out while the school is closed;
+    without recorded days off it is plain calendar days). One query."""
+    return schooldays.add_days_outside_breaks(
+        district, school_year.first_instructional_day, district.notice_deadline_days
     )

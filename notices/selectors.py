@@ -198,7 +198,8 @@ def delivery_statuses(
 
     A duty is done once one delivery of its kind is recorded (not withdrawn); otherwise it is due
     until the deadline (first instructional day + the district's notice_deadline_days) and late
-    after it. Two queries, whatever the number of schools.
+    after it. Three queries (the calendar for the deadline, the schools, the deliveries),
+    whatever the number of schools.
     """
     today = today or timezone.localdate()
     deadline = deadline_for(school_year, district)

@@ -80,9 +80,10 @@ def test_submission_costs_a_fixed_number_of_queries(client, world, django_assert
     submit(world)  # the year's counter row exists, as it does after the first complaint
     client.get(intake_url(world.district))
     # District, school, staff member, the transaction's two ends, counter (lock, update,
-    # history), complaint and its history, event and its history, outbox email; no session
-    # row, no roster.
-    with django_assert_max_num_queries(13):
+    # history), complaint and its history, event and its history, outbox email, the
+    # district's school calendar (acknowledgement is due in school days); no session row, no
+    # roster.
+    with django_assert_max_num_queries(14):
         response = client.post(
             intake_url(world.district), form_data(world, staff_member=str(members[7].pk))
         )

@@ -217,3 +217,66 @@ def test_copy_calendar_skips_days_outside_the_new_year(world):
     assert copy_calendar(world.year, next_year, by=world.admin) == 1
     entry = NonInstructionalDay.objects.get(school_year=next_year)
     assert (entry.first_day, entry.last_day) == (D(2027, 7, 1), D(2027, 7, 2))
+
+
+# The deadlines that count days use the calendar ---------------------------------------------
+def test_complaint_acknowledgement_skips_winter_break(calendar, world):
+    from freezegun import freeze_time
+
+    from tests.complaints.factories import complaint
+
+    with freeze_time("2026-12-17 15:00:00", tz_offset=0):  # Thursday before winter break
+        filed = complaint(world)
+        other = complaint(world, school=world.other_school, district=world.other_district)
+    # 5 school days: Friday 18 December, then 4, 5, 6 and 7 January.
+    assert filed.acknowledge_due == D(2027, 1, 7)
+    assert other.acknowledge_due == D(2026, 12, 24)  # no calendar recorded: weekdays
+
+
+def test_restraint_written_notice_clock_skips_winter_break(calendar, world):
+    from freezegun import freeze_time
+
+    from incidents.clocks import restraint_clocks
+    from incidents.services import restraint_report_create
+    from tests.incidents.factories import ProviderFactory, StaffMemberFactory
+
+    sro = StaffMemberFactory(
+        district=world.district,
+        employer=ProviderFactory(district=world.district, name="Cascade County Sheriff"),
+        user=world.safety_staff,
+    )
+    with freeze_time("2026-12-18 16:00:00", tz_offset=0):
+        report = restraint_report_create(
+            district=world.district,
+            school=world.school_a,
+            data={
+                "occurred_at": datetime.datetime(2026, 12, 18, 11, 0, tzinfo=datetime.UTC),
+                "staff_member": sro,
+                "staff_title": "Deputy",
+                "leading_activity": "Student ran toward traffic",
+                "kind": "restraint",
+                "restraint_type": "Escort hold",
+                "duration_minutes": 2,
+            },
+            by=world.safety_staff,
+        )
+    clocks = {c.key: c for c in restraint_clocks(report)}
+    # The office is closed over winter break: 2 and 5 business days run from 4 January.
+    assert clocks["report"].due_at.date() == D(2027, 1, 5)
+    assert clocks["written"].due_at.date() == D(2027, 1, 8)
+    # The verbal notice stays 24 hours, whatever the calendar.
+    assert clocks["verbal"].due_at == report.occurred_at + datetime.timedelta(hours=24)
+
+
+def test_the_notice_deadline_skips_winter_break(calendar, world):
+    from notices.models import deadline_for
+
+    world.district.notice_deadline_days = 110
+    world.district.save()
+    # Without days off: 2 September + 110 days = Monday 21 December, the first day of the break.
+    assert schooldays.calendar_for(None).add_days_outside_breaks(D(2026, 9, 2), 110) == D(
+        2026, 12, 21
+    )
+    # The professional day and Thanksgiving do not count (3 days), nor does the break: the
+    # 110th day is Tuesday 5 January, after the break.
+    assert deadline_for(world.year, world.district) == D(2027, 1, 5)
