@@ -827,7 +827,7 @@ _STUDENT_COLUMNS = (
 _ROWS_PER_STATEMENT = 500
 
 
-def _upsert_students(rows: list[tuple[object, ...]]) -> None:
+def _upsert_students(rows: list[tuple[str | int, ...]]) -> None:
     """Insert or update student records, many rows per statement (SQLite and PostgreSQL both
     take `ON CONFLICT ... DO UPDATE`). The SIS is the source of these records: the newest
     import's values replace the old ones, and each record names the import that wrote it (the
@@ -920,7 +920,7 @@ class _Writer:
         primary_at = at.get("primaryOrgSourcedId")
         record = self.record
         district_id, year_id = record.district_id, self.plan.school_year.pk  # type: ignore[union-attr]
-        pending: list[tuple[object, ...]] = []
+        pending: list[tuple[str | int, ...]] = []
         students = 0
         for _number, values in table:
             if values[at["status"]].lower() == "tobedeleted":

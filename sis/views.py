@@ -22,9 +22,11 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            district = request.scope.district
+            assert district is not None  # noqa: S101 - imports_for required an admin's district
             result = import_roster(
                 upload.file,
-                district=request.scope.district,
+                district=district,
                 filename=upload.name,
                 by=request.user,
             )
