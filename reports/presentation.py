@@ -305,6 +305,28 @@ def build_sections(report: dict[str, Any]) -> list[Section]:
             ],
         )
     )
+    # By subgroup, where the SIS roster import gave the enrollment of each subgroup.
+    for dimension, (title, labels) in dimension_labels().items():
+        subgroup = report.get("subgroup_rates", {}).get(dimension)
+        if not subgroup:
+            continue
+        section.tables.append(
+            Table(
+                key=f"rates_by_{dimension}",
+                title=_("Students involved per 1,000 students by %(dimension)s")
+                % {"dimension": title.lower()},
+                columns=[title, _("Enrollment"), _("Students involved"), _("Per 1,000")],
+                rows=[
+                    [
+                        labels[code],
+                        subgroup["enrollment"][code],
+                        subgroup["students"][code],
+                        subgroup["students_per_1000"][code] or "—",
+                    ]
+                    for code in labels
+                ],
+            )
+        )
     sections.append(section)
 
     # Interventions.

@@ -157,6 +157,12 @@ def public_report(report: dict[str, Any]) -> dict[str, Any]:
         if row["previous"] is not None:
             system.single(("change", "rows", key, "previous"))
 
+    # Enrollment and students involved by subgroup (from the SIS roster), each a breakdown.
+    for dimension in report.get("subgroup_rates", {}):
+        base = ("subgroup_rates", dimension)
+        system.breakdown((*base, "enrollment_total"), (*base, "enrollment"))
+        system.breakdown((*base, "students_total"), (*base, "students"))
+
     system.apply(public, threshold)
 
     # Revisions after closing: when, which kind of record and which fields, never the values,
@@ -184,6 +190,10 @@ def public_report(report: dict[str, Any]) -> dict[str, Any]:
     for kind, section in (("calls_per_1000", "calls"), ("students_per_1000", "students")):
         if is_suppressed(public[section]["total"]) and rates[kind] is not None:
             rates[kind] = SUPPRESSED_RATE
+    for subgroup in public.get("subgroup_rates", {}).values():
+        for code in subgroup["students_per_1000"]:
+            value = rate_per(subgroup["students"][code], subgroup["enrollment"][code])
+            subgroup["students_per_1000"][code] = None if value is None else str(value)
     attorney_public = public["attorney_access"]
     rate = percentage(attorney_public["compliant"], attorney_public["required"] or 0)
     attorney_public["compliance_rate"] = None if rate is None else str(rate)

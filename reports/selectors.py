@@ -60,6 +60,7 @@ from incidents.models import (
 )
 from notices.selectors import DONE, DUE, LATE, delivery_statuses
 from reports.revisions import revisions_since_close
+from sis.models import NOT_GIVEN, EnrollmentSubgroup
 from srp.models import District, Enrollment, School, SchoolYear
 
 GRADE_BANDS: dict[str, tuple[str, ...]] = {
@@ -447,6 +448,50 @@ def rates_section(
     }
 
 
+def subgroup_rates_section(
+    *, school_year: SchoolYear, school_ids: frozenset[int] | None
+) -> dict[str, Any]:
+    """Students involved per 1,000 enrolled students of each subgroup (race and ethnicity, sex,
+    disability, English learner, grade band), at the schools whose enrollment by subgroup came
+    from the SIS roster import (`sis.EnrollmentSubgroup`). Empty when no roster gave them."""
+    counts = EnrollmentSubgroup.objects.filter(
+        school_year=school_year, school__district_id=school_year.district_id
+    ).filter(_school_filter(school_ids))
+    rows = list(counts.values("school_id", "dimension", "value", "students"))
+    if not rows:
+        return {}
+    school_ids_counted = frozenset(r["school_id"] for r in rows)
+    students = students_queryset(school_year, school_ids_counted)
+
+    def rate(count: int, enrolled: int) -> str | None:
+        if not enrolled:
+            return None
+        return str((Decimal(count) * 1000 / Decimal(enrolled)).quantize(Decimal("0.1")))
+
+    section: dict[str, Any] = {}
+    for dimension, codes in STUDENT_DIMENSIONS.items():
+        enrollment = zeros([*codes, NOT_GIVEN])
+        involved = zeros(codes)
+        source = "grade" if dimension == "grade_band" else dimension
+        for r in rows:
+            if r["dimension"] != source:
+                continue
+            value = GRADE_BAND_OF.get(r["value"]) if dimension == "grade_band" else r["value"]
+            enrollment[value if value in enrollment else NOT_GIVEN] += r["students"]
+        for row in students.values(source).annotate(n=Count("pk")).order_by():
+            value = GRADE_BAND_OF.get(row[source]) if dimension == "grade_band" else row[source]
+            if value in involved:
+                involved[value] += row["n"]
+        section[dimension] = {
+            "enrollment_total": sum(enrollment.values()),
+            "enrollment": enrollment,
+            "students_total": sum(involved.values()),
+            "students": involved,
+            "students_per_1000": {code: rate(involved[code], enrollment[code]) for code in codes},
+        }
+    return section
+
+
 def interventions_section(
     *, school_year: SchoolYear, school_ids: frozenset[int] | None
 ) -> dict[str, Any]:
@@ -781,6 +826,7 @@ def annual_report(
         "calls": calls,
         "students": students,
         "rates": rates_section(schools=schools, calls=calls, students=students),
+        "subgroup_rates": subgroup_rates_section(school_year=school_year, school_ids=school_ids),
         "interventions": interventions,
         "activities": activities,
         "attorney_access": attorney,
