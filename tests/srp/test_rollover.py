@@ -547,3 +547,18 @@ def test_dashboard_offers_the_rollover_from_1_may_until_it_is_done(world, year_d
         assert "Review the rollover" not in dashboard(world.principal_a)
         _run(world)
         assert "Review the rollover" not in dashboard(world.admin)
+
+
+def test_school_and_staff_pages_flag_what_waits_for_confirmation(world, year_data, client_for):
+    _run(world)
+    client = client_for(world.admin)
+    school = client.get(reverse("srp:school_detail", args=[world.school_a.pk])).content.decode()
+    assert school.count("draft — confirm") == 1  # 2027-28's draft, not 2026-27's count
+    staff = client.get(reverse("agreements:staff_detail", args=[year_data["sro"].pk]))
+    assert staff.content.decode().count("carried forward — to confirm") == 1
+    carried = StaffAssignment.objects.get(
+        staff_member=year_data["sro"], school_year__label="2027-28"
+    )
+    staff_assignment_confirm(assignment=carried, by=world.admin)
+    staff = client.get(reverse("agreements:staff_detail", args=[year_data["sro"].pk]))
+    assert "carried forward — to confirm" not in staff.content.decode()
