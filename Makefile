@@ -35,8 +35,9 @@ migrate: venv
 seed: migrate
 	DEBUG=true $(PY) manage.py seed_demo
 
+# The server and the worker that sends queued email (to the console); CTRL-C stops both.
 run: system-deps seed
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) PY=$(PY) ./scripts/run-dev.sh
 
 # Tests run in parallel on every core (pytest-xdist); PYTEST_ARGS="-n 0 -k …" for one at a time.
 PYTEST_ARGS ?= -n auto

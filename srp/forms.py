@@ -153,7 +153,10 @@ class MembershipForm(forms.Form):
         queryset=School.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("For principals, school staff and safety staff."),
+        help_text=_(
+            "For principals and school staff. Safety staff work at the schools of their "
+            "assignments on the staff roster."
+        ),
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -163,11 +166,17 @@ class MembershipForm(forms.Form):
         district: District,
         editing: bool = False,
         names_editable: bool = True,
+        role: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        schools = cast(forms.ModelChoiceField, self.fields["schools"])
-        schools.queryset = School.objects.filter(district=district)
+        if role == Role.SAFETY_STAFF:
+            # Their schools are their assignments of the current year (agreements' roster);
+            # the page shows those, read-only, instead of a field that would be ignored.
+            del self.fields["schools"]
+        else:
+            schools = cast(forms.ModelChoiceField, self.fields["schools"])
+            schools.queryset = School.objects.filter(district=district)
         if editing:
             # The account and the role are what the membership is; change the role by adding one.
             self.fields["email"].disabled = True
@@ -191,7 +200,15 @@ class MembershipForm(forms.Form):
             and not data.get("schools")
         ):
             self.add_error("schools", _("Choose at least one school for this role."))
-        if role not in SCHOOL_SCOPED_ROLES and data.get("schools"):
+        if role == Role.SAFETY_STAFF and data.get("schools"):
+            self.add_error(
+                "schools",
+                _(
+                    "Safety staff work at the schools of their assignments: leave schools "
+                    "empty and assign them to a school from their entry on the staff roster."
+                ),
+            )
+        elif role not in SCHOOL_SCOPED_ROLES and data.get("schools"):
             self.add_error(
                 "schools", _("This role covers the whole district; leave schools empty.")
             )

@@ -10,6 +10,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from srp.site_url import site_url_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -59,7 +61,9 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-srp"  # noqa: S105 - used only with DEBUG on
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Emails, QR codes and PDFs link here: SITE_URL when set, else http://HOST:PORT, where
+# `make run` serves (srp/site_url.py).
+SITE_URL = site_url_from(env.ENVIRON)
 SITE_NAME = env.str("SITE_NAME", default="School Safety Program")
 
 INSTALLED_APPS = [

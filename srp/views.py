@@ -329,6 +329,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
         if pk
         else None
     )
+    role = membership.role if membership else None
     initial: dict[str, Any] = {"active": True}
     if membership:
         first_name, last_name = membership.names
@@ -338,9 +339,10 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
             "last_name": last_name,
             "role": membership.role,
             "title": membership.title,
-            "schools": list(membership.schools.all()),
             "active": membership.active,
         }
+        if role != Role.SAFETY_STAFF:
+            initial["schools"] = list(membership.schools.all())
     # Names are always editable: for an account that also serves another district they are kept
     # on the membership (`person_name_set`), so the page never tells such an account apart.
     form = MembershipForm(
@@ -348,6 +350,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
         initial=initial,
         district=district,
         editing=membership is not None,
+        role=role,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -363,7 +366,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
                     district=district,
                     user=membership.user,
                     role=membership.role,
-                    schools=data["schools"],
+                    schools=data.get("schools", ()),
                     title=data["title"],
                     active=data["active"],
                     by=request.user,
@@ -376,7 +379,7 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     role=data["role"],
-                    schools=data["schools"],
+                    schools=data.get("schools", ()),
                     title=data["title"],
                     active=data["active"],
                     by=request.user,
@@ -402,6 +405,10 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
         "srp/person_edit.html",
         {
             "form": form,
+            "assigned_schools": _assigned_schools(membership, district)
+            if role == Role.SAFETY_STAFF
+            else None,
+            "current_year": district.current_school_year() if role == Role.SAFETY_STAFF else None,
             "title": _("Edit role") if membership else _("Add a person"),
             "back_url": reverse("srp:people_list"),
             "history_url": reverse("srp:person_history", args=[membership.pk])
@@ -411,6 +418,16 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Htt
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _assigned_schools(membership: Membership | None, district: District) -> list[School]:
+    """A safety staff member's schools: those of their assignments in the current year, as the
+    registered resolver (the staff roster's) reads them; the People page shows them read-only."""
+    if membership is None:
+        return []
+    resolver = registry.school_resolvers.get(Role.SAFETY_STAFF)
+    ids = resolver(membership.user, district) if resolver else set()
+    return list(School.objects.filter(pk__in=ids, district=district).order_by("name"))
 
 
 def person_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
