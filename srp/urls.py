@@ -8,8 +8,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from srp import account_views, audit_views, health, outbox_views, rollover_views, views
-from srp import import_views as import_views
 from srp import calendar_views as calendar_views
+from srp import import_views as import_views
 from srp.forms import SignInForm
 
 srp_patterns = (
