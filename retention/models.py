@@ -8,6 +8,8 @@ children, files and history, leaving a line in the destruction log.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -15,6 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from srp.models import District
 
@@ -28,7 +33,7 @@ class RecordType(models.TextChoices):
 
 
 # One record of each kind, as a hold or the log names it ("Complaint C-2026-00037").
-RECORD_NOUNS = {
+RECORD_NOUNS: dict[str, StrOrPromise] = {
     RecordType.COMPLAINT: _("Complaint"),
     RecordType.CALL: _("Call"),
     RecordType.INTERVENTION: _("Intervention request"),
